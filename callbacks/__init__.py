@@ -1,0 +1,1 @@
+"""Callback modules; importing this package registers every callback (module-level @callback)."""

@@ -1,0 +1,1 @@
+"""The store: schema, engine, read queries and the loader."""

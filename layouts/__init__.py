@@ -1,0 +1,1 @@
+"""Pure functions that return components. No data access at import time."""

@@ -1,0 +1,1 @@
+"""Every static component id, prefixed by panel. No string ids elsewhere."""

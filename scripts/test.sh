@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install the project and its test tools into .venv, then run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"
