@@ -31,7 +31,7 @@ class Settings:
     redis_url: str | None
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         return cls(
             database_url=normalise_database_url(os.environ.get("DATABASE_URL")),
             redis_url=os.environ.get("REDIS_URL") or None,

@@ -66,9 +66,8 @@ def redis_url() -> str:
         client.ping()
     except Exception as exc:  # noqa: BLE001
         missing(f"Redis at {REDIS_TEST_URL} is not reachable: {exc.__class__.__name__}")
-    client.flushdb()
-    yield REDIS_TEST_URL
-    client.flushdb()
+    # No flushdb: several test runs may share this Redis; tests use their own key prefixes.
+    return REDIS_TEST_URL
 
 
 @pytest.fixture(scope="session")
