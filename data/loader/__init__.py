@@ -1,0 +1,1 @@
+"""The loader: schema migration, atomic refreshes, rollups, the demo generator and the CLI."""

@@ -1,0 +1,31 @@
+"""First start: make sure the store exists and holds something to show."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Engine
+
+from data import schema
+from data.db import get_engine
+from data.loader import store
+from data.loader.refresh import LockBusy
+
+log = logging.getLogger(__name__)
+
+
+def ensure_seeded(engine: Engine | None = None, scale: str = "london", seed: int = 2022) -> bool:
+    """Migrate, and seed the demo London when the store has no devices; True if it seeded."""
+    engine = engine or get_engine()
+    store.migrate(engine)
+    if store.table_count(engine, schema.devices):
+        return False
+    from data.loader.demo import build_demo
+
+    log.info("the store is empty: seeding the demo London (scale %s); this takes about a minute", scale)
+    try:
+        build_demo(engine, scale=scale, seed=seed)
+    except LockBusy:
+        log.warning("another process is already seeding the store; serving what is there")
+        return False
+    return True

@@ -1,0 +1,187 @@
+"""Refresh primitives: a cross-process lock and an all-or-nothing write transaction per run.
+
+Design (why the store is never half-written):
+
+* **Lock.** PostgreSQL: ``pg_try_advisory_lock`` held on a dedicated session; SQLite: ``fcntl.flock``
+  on ``<db file>.refresh.lock``. Both are released by the OS/server when the process dies, even on
+  SIGKILL, so a killed refresh never leaves a stale lock. A second refresh raises ``LockBusy`` at once.
+* **One transaction.** Everything a run changes (deletes, bulk inserts, index rebuilds, rollups,
+  quarantine rows, the data version bump and the run's 'ok' status) happens in ``run.conn``, a single
+  transaction committed at the end. SQLite opens it with ``BEGIN IMMEDIATE`` (pysqlite would otherwise
+  run DDL such as DROP INDEX outside any transaction). A reader in another process sees the last
+  committed snapshot: SQLite in WAL mode keeps readers on their snapshot while the writer appends to
+  the WAL; PostgreSQL's MVCC does the same (DELETE, not TRUNCATE, so readers are never blocked by
+  rollup rewrites). SIGKILL before the commit leaves uncommitted WAL frames / an aborted transaction,
+  which both engines discard: the store is exactly as before. No staging-table renames are needed.
+* **Run log.** The 'running' row is committed in its own short transaction before the write
+  transaction starts, so a crash stays visible; the next run (holding the lock, so nothing else is
+  running) marks leftover 'running' rows as 'failed'. Failures roll back, then log 'failed' with a
+  one-line message and re-raise. Too many bad rows (share over ``max_bad_share``) roll back, keep the
+  quarantine rows, log 'refused' and raise ``RefreshRefused``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from data import schema
+from data.loader import store
+
+log = logging.getLogger(__name__)
+
+ADVISORY_LOCK_KEY = 7_402_611_201  # arbitrary, fixed: "the loader's refresh" for this database
+DEFAULT_MAX_BAD_SHARE = 0.20
+
+
+class LockBusy(RuntimeError):
+    """Another refresh holds the lock."""
+
+
+class RefreshRefused(RuntimeError):
+    """The run had too many bad rows; the store was left untouched."""
+
+    def __init__(self, run_id: int, message: str):
+        super().__init__(message)
+        self.run_id = run_id
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def refresh_lock(engine: Engine) -> Iterator[None]:
+    """Hold the store's refresh lock, or raise LockBusy immediately."""
+    busy = "another refresh is running on this store; try again when it has finished"
+    if store.is_postgres(engine):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar():
+                raise LockBusy(busy)
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+        return
+    db = engine.url.database
+    if not db or db == ":memory:":
+        yield  # a private in-memory store has no other process to race with
+        return
+    with open(Path(db).with_name(Path(db).name + ".refresh.lock"), "a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockBusy(busy) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@dataclass
+class Run:
+    """One refresh: its id, its write transaction (``conn``) and its counters."""
+
+    run_id: int
+    source: str
+    location: str | None
+    conn: Connection
+    rows_in: int = 0
+    rows_loaded: int = 0
+    quarantined: list[dict] = field(default_factory=list)
+
+    def quarantine(self, row_number: int | None, raw_row, reason: str) -> None:
+        """Set one bad row aside (written with the run, kept even if the run is refused)."""
+        raw = raw_row if isinstance(raw_row, str) or raw_row is None else json.dumps(raw_row, default=str)
+        self.quarantined.append({"run_id": self.run_id, "source": self.source, "row_number": row_number,
+                                 "raw_row": raw, "reason": reason})
+
+    def count(self, rows_in: int = 0, rows_loaded: int = 0) -> None:
+        """Add to the run's counters (call once per chunk or once in total)."""
+        self.rows_in += rows_in
+        self.rows_loaded += rows_loaded
+
+    def bad_share(self) -> float:
+        return len(self.quarantined) / self.rows_in if self.rows_in else 0.0
+
+
+def _start_run(engine: Engine, source: str, location: str | None) -> int:
+    t = schema.load_runs
+    with engine.begin() as conn:
+        stale = conn.execute(t.update().where(t.c.status == "running").values(
+            status="failed", finished_at=_now(), message="interrupted: the process died before finishing"))
+        if stale.rowcount:
+            log.warning("marked %d interrupted run(s) as failed", stale.rowcount)
+        res = conn.execute(t.insert().values(source=source, location=location, started_at=_now(),
+                                             status="running"))
+        return int(res.inserted_primary_key[0])
+
+
+def _finish_run(conn: Connection, run: Run, status: str, message: str | None) -> None:
+    t = schema.load_runs
+    conn.execute(t.update().where(t.c.run_id == run.run_id).values(
+        status=status, finished_at=_now(), rows_in=run.rows_in, rows_loaded=run.rows_loaded,
+        rows_quarantined=len(run.quarantined), message=message))
+
+
+def _write_quarantine(conn: Connection, run: Run) -> None:
+    if run.quarantined:
+        conn.execute(schema.quarantine.insert(), run.quarantined)
+
+
+def _begin(engine: Engine) -> tuple[Connection, object]:
+    conn = engine.connect()
+    trans = conn.begin()
+    if not store.is_postgres(engine):
+        # Take SQLite's write lock now and make every later statement, DDL included, part of it.
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    return conn, trans
+
+
+@contextlib.contextmanager
+def refresh(engine: Engine, source: str, location: str | None = None,
+            max_bad_share: float = DEFAULT_MAX_BAD_SHARE) -> Iterator[Run]:
+    """Lock, log the run, yield a Run whose ``conn`` is the one write transaction, then commit."""
+    with refresh_lock(engine):
+        run_id = _start_run(engine, source, location)
+        log.info("run %d: %s %s started", run_id, source, location or "")
+        conn, trans = _begin(engine)
+        run = Run(run_id, source, location, conn)
+        try:
+            yield run
+            if run.bad_share() > max_bad_share:
+                trans.rollback()
+                msg = (f"refused: {len(run.quarantined)} of {run.rows_in} rows quarantined "
+                       f"({run.bad_share():.0%} > {max_bad_share:.0%}); store left unchanged")
+                with engine.begin() as c2:
+                    _write_quarantine(c2, run)
+                    _finish_run(c2, run, "refused", msg)
+                log.warning("run %d: %s", run_id, msg)
+                raise RefreshRefused(run_id, msg)
+            _write_quarantine(conn, run)
+            version = store.bump_data_version(conn)
+            _finish_run(conn, run, "ok", None)
+            trans.commit()
+            log.info("run %d: committed (%d in, %d loaded, %d quarantined), data version %d",
+                     run_id, run.rows_in, run.rows_loaded, len(run.quarantined), version)
+        except RefreshRefused:
+            raise
+        except BaseException as exc:
+            if trans.is_active:
+                trans.rollback()
+            msg = f"{exc.__class__.__name__}: {exc}".splitlines()[0][:500]
+            with engine.begin() as c2:
+                _finish_run(c2, run, "failed", msg)
+            log.error("run %d: failed and rolled back: %s", run_id, msg)
+            raise
+        finally:
+            conn.close()

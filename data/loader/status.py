@@ -1,0 +1,56 @@
+"""What is in the store: one dict for ``status --json`` and a short text for people."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import Engine
+
+from data import schema
+from data.loader import store
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(sep=" ", timespec="seconds") if value is not None else None
+
+
+def store_status(engine: Engine, last: int = 10) -> dict:
+    """Data version, the last runs, table counts and devices per borough."""
+    if not inspect(engine).has_table("store_meta"):
+        raise RuntimeError("the store is not migrated yet: run `python -m data.loader migrate`")
+    r, d = schema.load_runs, schema.devices
+    with engine.connect() as conn:
+        runs = conn.execute(select(r).order_by(r.c.run_id.desc()).limit(last)).mappings().all()
+        by_borough = conn.execute(select(d.c.gss_code, func.count()).where(d.c.gss_code.is_not(None))
+                                  .group_by(d.c.gss_code).order_by(d.c.gss_code)).all()
+        counts = {name: store.table_count(conn, t) for name, t in (
+            ("boroughs", schema.boroughs), ("devices", d), ("sessions", schema.sessions),
+            ("quarantined", schema.quarantine))}
+        version = store.get_data_version(conn)
+    return {
+        "data_version": version,
+        "database": engine.url.render_as_string(hide_password=True),
+        "last_runs": [{
+            "run_id": x["run_id"], "source": x["source"], "location": x["location"],
+            "started": _iso(x["started_at"]), "finished": _iso(x["finished_at"]), "status": x["status"],
+            "rows_in": x["rows_in"], "rows_loaded": x["rows_loaded"],
+            "rows_quarantined": x["rows_quarantined"], "message": x["message"]} for x in runs],
+        "counts": counts,
+        "devices_by_borough": {gss: int(n) for gss, n in by_borough},
+    }
+
+
+def format_status(st: dict) -> str:
+    """The status dict as a few lines for a person."""
+    c = st["counts"]
+    lines = [f"store: {st['database']}", f"data version: {st['data_version']}",
+             f"boroughs {c['boroughs']:,}  devices {c['devices']:,}  sessions {c['sessions']:,}  "
+             f"quarantined rows {c['quarantined']:,}",
+             f"boroughs with devices: {len(st['devices_by_borough'])}", "last runs:"]
+    if not st["last_runs"]:
+        lines.append("  (none yet)")
+    for x in st["last_runs"]:
+        lines.append(f"  #{x['run_id']} {x['source']} {x['location'] or ''} {x['status']} "
+                     f"started {x['started']} finished {x['finished'] or '-'} "
+                     f"in {x['rows_in']} loaded {x['rows_loaded']} quarantined {x['rows_quarantined']}"
+                     + (f"  {x['message']}" if x["message"] else ""))
+    return "\n".join(lines)

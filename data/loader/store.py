@@ -1,0 +1,140 @@
+"""Store primitives: migrate, the data version, and a fast bulk insert for both dialects.
+
+``bulk_insert`` runs inside the caller's transaction (the refresh's single write transaction):
+PostgreSQL gets psycopg 3 ``COPY ... FROM STDIN`` fed with CSV chunks; SQLite gets one
+``executemany`` of plain tuples whose dates are pre-formatted exactly as SQLAlchemy stores them
+(``YYYY-MM-DD HH:MM:SS.ffffff``), so values written here compare and read back like values
+written through SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date, DateTime, Table, func, select
+from sqlalchemy.engine import Connection, Engine
+
+from data import schema
+
+log = logging.getLogger(__name__)
+
+COPY_CHUNK_ROWS = 250_000
+SQLITE_CHUNK_ROWS = 200_000
+
+
+def is_postgres(bind: Engine | Connection) -> bool:
+    """True when the engine or connection talks to PostgreSQL."""
+    return bind.dialect.name == "postgresql"
+
+
+def migrate(engine: Engine) -> int:
+    """Create missing tables and record the schema version; running it twice changes nothing."""
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        stored = _get_meta(conn, "schema_version")
+        if stored is not None and int(stored) > schema.SCHEMA_VERSION:
+            raise RuntimeError(f"store schema {stored} is newer than this code ({schema.SCHEMA_VERSION})")
+        _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+        if _get_meta(conn, "data_version") is None:
+            _set_meta(conn, "data_version", "0")
+    log.info("migrate: schema version %s on %s", schema.SCHEMA_VERSION, engine.dialect.name)
+    return schema.SCHEMA_VERSION
+
+
+def _get_meta(conn: Connection, key: str) -> str | None:
+    t = schema.store_meta
+    return conn.execute(select(t.c.value).where(t.c.key == key)).scalar_one_or_none()
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    t = schema.store_meta
+    if conn.execute(t.update().where(t.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(t.insert().values(key=key, value=value))
+
+
+def get_data_version(bind: Engine | Connection) -> int:
+    """The store's data version (0 before the first successful refresh)."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return get_data_version(conn)
+    value = _get_meta(bind, "data_version")
+    return int(value) if value is not None else 0
+
+
+def bump_data_version(conn: Connection) -> int:
+    """Increment the data version inside the caller's transaction and return the new value."""
+    new = get_data_version(conn) + 1
+    _set_meta(conn, "data_version", str(new))
+    return new
+
+
+def table_count(bind: Engine | Connection, table: Table) -> int:
+    """Row count of one table."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            return table_count(conn, table)
+    return int(bind.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> int:
+    """Append ``df`` (columns named as the table's) to ``table`` in the caller's transaction."""
+    if df.empty:
+        return 0
+    unknown = set(df.columns) - set(table.c.keys())
+    if unknown:
+        raise ValueError(f"columns not in {table.name}: {sorted(unknown)}")
+    if is_postgres(conn):
+        _copy_postgres(conn, table, df)
+    else:
+        _executemany_sqlite(conn, table, df)
+    return len(df)
+
+
+def _copy_postgres(conn: Connection, table: Table, df: pd.DataFrame) -> None:
+    cols = ", ".join(f'"{c}"' for c in df.columns)
+    sql = f'COPY "{table.name}" ({cols}) FROM STDIN (FORMAT csv)'
+    cur = conn.connection.driver_connection.cursor()
+    with cur.copy(sql) as copy:
+        for start in range(0, len(df), COPY_CHUNK_ROWS):
+            buf = io.StringIO()
+            # Unquoted empty fields are NULL in COPY's CSV format, which is how to_csv writes NaN/None.
+            df.iloc[start:start + COPY_CHUNK_ROWS].to_csv(buf, header=False, index=False,
+                                                            date_format="%Y-%m-%d %H:%M:%S.%f")
+            copy.write(buf.getvalue())
+
+
+def _executemany_sqlite(conn: Connection, table: Table, df: pd.DataFrame) -> None:
+    cols = list(df.columns)
+    sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
+    cur = conn.connection.driver_connection.cursor()
+    for start in range(0, len(df), SQLITE_CHUNK_ROWS):
+        chunk = df.iloc[start:start + SQLITE_CHUNK_ROWS]
+        columns = [_sqlite_values(chunk[c], table.c[c].type) for c in cols]
+        cur.executemany(sql, zip(*columns, strict=True))
+    cur.close()
+
+
+def _sqlite_values(s: pd.Series, col_type) -> list:
+    """One column as a list of plain Python values (str for dates, None for missing)."""
+    if isinstance(col_type, DateTime):
+        return format_datetimes(s)
+    if isinstance(col_type, Date):
+        d = pd.to_datetime(s)
+        out = np.asarray(np.datetime_as_string(d.to_numpy(dtype="datetime64[D]"), unit="D"), dtype=object)
+        out[d.isna().to_numpy()] = None
+        return out.tolist()
+    if s.hasnans:
+        return s.astype(object).where(s.notna(), None).tolist()
+    return s.tolist()
+
+
+def format_datetimes(s: pd.Series) -> list:
+    """Datetimes as SQLAlchemy's SQLite text form; vectorised (strftime is far slower)."""
+    d = pd.to_datetime(s)
+    arr = np.datetime_as_string(d.to_numpy(dtype="datetime64[us]"), unit="us")
+    out = np.char.replace(arr, "T", " ").astype(object)
+    out[d.isna().to_numpy()] = None
+    return out.tolist()
