@@ -68,7 +68,7 @@ def rebuild(conn: Connection, start: date | None = None, end: date | None = None
 
 def _device_month(conn: Connection) -> int:
     e = _expr(conn)
-    sql = (f"INSERT INTO rollup_device_month (device_id, month, sessions, kwh, plugged_hours) "
+    sql = (f"INSERT INTO rollup_device_month (device_id, month, sessions, kwh, plugged_hours) "  # noqa: S608
            f"SELECT s.device_id, {e['month']}, COUNT(*), SUM(s.kwh), SUM({e['hours']}) "
            f"FROM sessions s GROUP BY s.device_id, {e['month']}")
     return conn.execute(text(sql)).rowcount
