@@ -1,12 +1,17 @@
 """Real-data adapters (issue 3) register here: name -> function(engine, location, options) -> run id.
 
-``python -m data.loader load SOURCE LOCATION [-o KEY=VALUE ...]`` dispatches to ``SOURCES[SOURCE]``.
-Each adapter uses ``data.loader.refresh.refresh`` for its one atomic write transaction, and
-``data.loader.rollups.rebuild(run.conn)`` after changing sessions or devices.
+``python -m data.loader load SOURCE LOCATION [-o KEY=VALUE ...] [--option value ...]`` dispatches to
+``SOURCES[SOURCE]``. Each adapter parses inside one ``data.loader.refresh.refresh`` run (so a bad file
+is a failed run that changed nothing), writes in ``run.conn`` and rebuilds the rollups there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-SOURCES: dict[str, Callable] = {}
+from data.loader.sources import boundaries, ncr
+
+SOURCES: dict[str, Callable] = {
+    "boundaries": boundaries.load,
+    "ncr": ncr.load,
+}

@@ -1,0 +1,88 @@
+"""What the device adapters (ncr, ocpi-locations) share: power bands, coordinates, London, writing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from data import geo, schema
+from data.loader.sources.base import Parsed, SourceError
+from data.loader.sources.tabular import in_uk
+from data.loader.store import bulk_insert
+
+DEVICE_COLUMNS = [c.name for c in schema.devices.columns]
+MAX_KW = 1000.0  # no public charger is rated above this: more is a unit or typing error
+
+
+def power_band(max_kw: pd.Series) -> pd.Series:
+    """slow <8 kW, fast 8-49, rapid 50-149, ultra 150+ (the fastest connector decides)."""
+    bands = np.select([max_kw < 8, max_kw < 50, max_kw < 150, max_kw >= 150],
+                      ["slow", "fast", "rapid", "ultra"], default="")
+    return pd.Series(bands, index=max_kw.index).replace("", None)
+
+
+def check_points(parsed: Parsed, frame: pd.DataFrame, raw) -> pd.Series:
+    """Quarantine rows whose coordinates are missing, outside the UK or swapped; True = keep."""
+    lat, lon = frame["latitude"], frame["longitude"]
+    reasons = pd.Series(None, index=frame.index, dtype=object)
+    reasons[lat.isna() | lon.isna()] = "bad coordinates: latitude/longitude missing or not numbers"
+    swapped = reasons.isna() & ~in_uk(lat, lon) & in_uk(lon, lat)
+    reasons[swapped] = "latitude and longitude swapped"
+    reasons[reasons.isna() & ~in_uk(lat, lon)] = "coordinates outside the UK"
+    return _quarantine(parsed, frame, raw, reasons)
+
+
+def check_duplicates(parsed: Parsed, frame: pd.DataFrame, raw, keep: pd.Series) -> pd.Series:
+    """Quarantine repeated device ids after the first; True = keep."""
+    reasons = pd.Series(None, index=frame.index, dtype=object)
+    dup = keep & frame["device_id"].where(keep).duplicated() & keep
+    reasons[dup] = "duplicate device id: " + frame.loc[dup, "device_id"].astype(str)
+    return keep & _quarantine(parsed, frame, raw, reasons)
+
+
+def _quarantine(parsed: Parsed, frame: pd.DataFrame, raw, reasons: pd.Series) -> pd.Series:
+    for idx in reasons.dropna().index:
+        parsed.bad(int(frame.at[idx, "_row"]), raw(idx), reasons[idx])
+    return reasons.isna()
+
+
+def index_from(context) -> geo.BoroughIndex:
+    """The borough index from a store connection (or a ready index, for pure parsing)."""
+    if isinstance(context, geo.BoroughIndex):
+        return context
+    from data.loader.sources.boundaries import borough_index
+
+    index = borough_index(context) if context is not None else geo.BoroughIndex([], [])
+    if not len(index):
+        raise SourceError("the store has no borough boundaries yet, so London cannot be told apart: "
+                          "run `python -m data.loader load boundaries London_Borough_Excluding_MHW.geojson` "
+                          "first")
+    return index
+
+
+def keep_london(parsed: Parsed, devices: pd.DataFrame, context) -> pd.DataFrame:
+    """Give each device its borough; devices outside London are counted, not loaded."""
+    devices = devices.copy()
+    devices["gss_code"] = index_from(context).assign(devices["latitude"], devices["longitude"])
+    outside = devices["gss_code"].isna()
+    if outside.any():
+        parsed.notes["devices outside London (counted, not loaded)"] += int(outside.sum())
+    return devices[~outside]
+
+
+def write_devices(conn: Connection, parsed: Parsed, source: str, replace: bool) -> None:
+    """Upsert devices and their connectors by device id (--replace: drop this source's first)."""
+    dev, con = parsed.tables["devices"], parsed.tables["connectors"]
+    d, c = schema.devices, schema.connectors
+    if replace:
+        old = d.select().with_only_columns(d.c.device_id).where(d.c.source == source)
+        conn.execute(c.delete().where(c.c.device_id.in_(old)))
+        conn.execute(d.delete().where(d.c.source == source))
+    ids = dev["device_id"].tolist()
+    for start in range(0, len(ids), 5000):  # keep IN lists within SQLite's variable limit
+        chunk = ids[start:start + 5000]
+        conn.execute(c.delete().where(c.c.device_id.in_(chunk)))
+        conn.execute(d.delete().where(d.c.device_id.in_(chunk)))
+    bulk_insert(conn, d, dev[[col for col in DEVICE_COLUMNS if col in dev.columns]])
+    bulk_insert(conn, c, con[con["device_id"].isin(set(ids))])

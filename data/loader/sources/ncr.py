@@ -1,0 +1,136 @@
+"""`ncr`: the National Chargepoint Registry CSV, full 158-column export or any reduced export."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from data.loader.sources.base import Parsed, option_parser, parse_options
+from data.loader.sources.devices import (
+    MAX_KW,
+    check_duplicates,
+    check_points,
+    keep_london,
+    power_band,
+    write_devices,
+)
+from data.loader.sources.fetch import read_text
+from data.loader.sources.runner import run_source
+from data.loader.sources.tabular import ROW, column, datetimes, numbers, read_csv, require
+
+SOURCE = "ncr"
+LOCATION_TYPES = {
+    "onstreet": "on-street", "onstreetparking": "on-street", "residential": "on-street",
+    "servicestation": "en-route", "motorwayservices": "en-route", "fuelstation": "en-route",
+    "publiccarpark": "destination", "retailcarpark": "destination", "parkrideside": "destination",
+    "parkridesite": "destination", "hotelaccommodation": "destination", "leisurecentre": "destination",
+    "educationalestablishment": "destination", "nhsproperty": "destination", "publicestate": "destination",
+    "supermarket": "destination", "councilcarpark": "destination", "retail": "destination",
+    "workplacecarpark": "other", "dealershipforecourt": "other", "privatehome": "other", "other": "other",
+}
+REQUIRED = {"device_id": ("chargeDeviceID",), "latitude": ("latitude", "lat"),
+            "longitude": ("longitude", "lon", "lng")}
+
+
+def _parser():
+    p = option_parser(SOURCE)
+    p.add_argument("--replace", action="store_true",
+                   help="a complete snapshot: first remove every device an earlier ncr load added")
+    return p
+
+
+def _text(frame: pd.DataFrame, *names: str) -> pd.Series:
+    col = column(frame, *names)
+    if col is None:
+        return pd.Series(None, index=frame.index, dtype=object)
+    return frame[col].str.strip().replace("", None)
+
+
+def location_type(frame: pd.DataFrame) -> pd.Series:
+    """NCR locationType to on-street / destination / en-route / other (onStreetFlag breaks ties)."""
+    kind = _text(frame, "locationType").fillna("").str.lower().str.replace(r"[^a-z]", "", regex=True)
+    mapped = kind.map(LOCATION_TYPES).fillna("other")
+    flag = _text(frame, "onStreetFlag").fillna("").str.lower().isin(["1", "true", "yes"])
+    return mapped.mask(flag & mapped.eq("other"), "on-street")
+
+
+def connectors(frame: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
+    """connector1..8 Type / RatedOutputKW columns as one row per present connector."""
+    parts = []
+    for n in range(1, 9):
+        kind, kw = _text(frame, f"connector{n}Type"), _text(frame, f"connector{n}RatedOutputKW")
+        rated = numbers(kw)
+        absurd = (rated < 0) | (rated > MAX_KW)
+        if absurd.any():
+            parsed.notes[f"connector ratings outside 0-{MAX_KW:g} kW left empty"] += int(absurd.sum())
+        present = kind.notna() | kw.notna()
+        parts.append(pd.DataFrame({"device_id": frame["device_id"], "connector_no": n,
+                                   "connector_type": kind, "rated_kw": rated.mask(absurd)})[present])
+    return pd.concat(parts, ignore_index=True)
+
+
+def parse(location: str, opts, context: Connection | None = None) -> Parsed:
+    """NCR CSV -> devices in London (with borough) + connectors; bad rows quarantined."""
+    parsed = Parsed(SOURCE, location)
+    raw = read_csv(read_text(location, opts.timeout), parsed)
+    cols = require(raw, "a National Chargepoint Registry export", **REQUIRED)
+    header = [c for c in raw.columns if c != ROW]
+    frame = pd.DataFrame({"device_id": raw[cols["device_id"]].str.strip(), "_row": raw[ROW],
+                          "latitude": numbers(raw[cols["latitude"]]),
+                          "longitude": numbers(raw[cols["longitude"]])})
+
+    def original(i):
+        return raw.loc[i, header].tolist()
+
+    missing_id = frame["device_id"].eq("")
+    for i in frame.index[missing_id]:
+        parsed.bad(int(frame.at[i, "_row"]), original(i), "missing chargeDeviceID")
+    keep = ~missing_id & check_points(parsed, frame, original)
+    keep = check_duplicates(parsed, frame, original, keep)
+    raw, frame = raw[keep], frame[keep]
+    created = datetimes(raw[column(raw, "dateCreated")]) if column(raw, "dateCreated") else None
+    devices = frame.drop(columns="_row").assign(
+        name=_text(raw, "name", "reference"), operator=_text(raw, "deviceOwnerName", "deviceControllerName"),
+        network=_text(raw, "deviceNetworks"), location_type=location_type(raw),
+        access=_access(raw), status=_text(raw, "chargeDeviceStatus").str.lower(),
+        installed_on=None if created is None else created.dt.normalize(),
+        removed_on=_removed(raw), source=SOURCE)
+    if created is not None:
+        _note_bad_dates(parsed, raw, created)
+    cons = connectors(devices.assign(**{c: raw[c] for c in raw.columns if c.startswith("connector")}), parsed)
+    devices["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(devices["device_id"]).to_numpy()
+    devices["power_band"] = power_band(devices["max_kw"])
+    devices = keep_london(parsed, devices, context)
+    parsed.tables["devices"] = devices.reset_index(drop=True)
+    parsed.tables["connectors"] = cons[cons["device_id"].isin(set(devices["device_id"]))]
+    return parsed
+
+
+def _note_bad_dates(parsed: Parsed, raw: pd.DataFrame, created: pd.Series) -> None:
+    text = _text(raw, "dateCreated")
+    bad = created.isna() & text.notna()
+    if bad.any():
+        parsed.notes["dateCreated not a date (e.g. 0000-00-00): install date left empty"] += int(bad.sum())
+
+
+def _access(raw: pd.DataFrame) -> pd.Series:
+    flag = _text(raw, "accessRestrictionFlag").fillna("").str.lower()
+    return flag.map({"1": "restricted", "true": "restricted", "0": "public", "false": "public"})
+
+
+def _removed(raw: pd.DataFrame) -> pd.Series:
+    if column(raw, "dateDeleted") is None:
+        return pd.Series(None, index=raw.index, dtype=object)
+    return datetimes(raw[column(raw, "dateDeleted")]).dt.normalize()
+
+
+def write(conn: Connection, parsed: Parsed, replace: bool = False) -> None:
+    write_devices(conn, parsed, SOURCE, replace)
+
+
+def load(engine, location: str, options=None) -> int | None:
+    """`python -m data.loader load ncr FILE_OR_URL [--replace]`."""
+    parser = _parser()
+    opts = parse_options(parser, options or {})
+    return run_source(engine, SOURCE, location, opts, parser, parse,
+                      lambda conn, parsed: write(conn, parsed, opts.replace))

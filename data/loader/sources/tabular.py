@@ -1,0 +1,127 @@
+"""CSV text to a frame of strings with row numbers; number and date cleaning shared by adapters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from data.loader.sources.base import Parsed, SourceError
+
+MAX_FIELD = 10_000  # characters; a longer field is a broken row, not data
+ROW = "_row"  # spreadsheet row number of each record (the header is row 1)
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+def norm(name: str) -> str:
+    """A column name reduced to lowercase letters and digits, for tolerant matching."""
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in (h.strip().lstrip("\ufeff") for h in header):
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(f"{name}.{n}" if n else name)
+    return out
+
+
+def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
+    """Rows of a CSV as strings; ragged rows quarantined; a truncated or malformed file fails."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise SourceError("the file has no header row; expected a CSV with column names")
+        header = _unique(header)
+        rows, numbers = [], []
+        for record_no, row in enumerate(reader, start=2):
+            if not any(v.strip() for v in row):
+                continue
+            parsed.rows_in += 1
+            if len(row) != len(header):
+                _ragged(parsed, text, reader, record_no, row, len(header))
+                continue
+            if max(map(len, row)) > MAX_FIELD:
+                parsed.bad(record_no, row, f"field too long: over {MAX_FIELD} characters")
+                continue
+            rows.append(row)
+            numbers.append(record_no)
+    except csv.Error as exc:
+        raise SourceError(f"malformed CSV near line {reader.line_num}: {exc} "
+                          "(an unclosed quote or a truncated file?)") from exc
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame[ROW] = numbers
+    return frame
+
+
+def _ragged(parsed: Parsed, text: str, reader, record_no: int, row: list[str], width: int) -> None:
+    """A row with the wrong number of fields: a truncated last line fails the file, else quarantine."""
+    at_end = not text.endswith(("\n", "\r")) and reader.line_num == text.count("\n") + 1
+    if at_end and len(row) < width:
+        raise SourceError(f"truncated file: the last row has {len(row)} of {width} fields "
+                          "and no line end (an interrupted download?)")
+    parsed.bad(record_no, row, f"column-shifted row: {len(row)} fields, expected {width}")
+
+
+def column(frame: pd.DataFrame, *candidates: str) -> str | None:
+    """The frame's column matching one of the candidate names (case and punctuation ignored)."""
+    by_norm = {norm(c): c for c in frame.columns}
+    for cand in candidates:
+        if norm(cand) in by_norm:
+            return by_norm[norm(cand)]
+    return None
+
+
+def require(frame: pd.DataFrame, what: str, **fields: tuple[str, ...]) -> dict[str, str]:
+    """Map field -> column for required fields; any missing one is a one-line SourceError."""
+    found = {f: column(frame, *cands) for f, cands in fields.items()}
+    missing = [cands[0] for f, cands in fields.items() if found[f] is None]
+    if missing:
+        cols = ", ".join(c for c in frame.columns if c != ROW)[:300]
+        raise SourceError(f"not {what}: missing required column(s) {', '.join(missing)} "
+                          f"(found: {cols})")
+    return found
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """Text to float: blanks are NaN; '1,234.5' thousands separators are understood."""
+    text = values.astype("string").str.strip().str.replace("\u00a0", "", regex=False)
+    text = text.where(~text.str.match(_THOUSANDS).fillna(False), text.str.replace(",", "", regex=False))
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def datetimes(values: pd.Series, tz: str = "Europe/London", dayfirst: bool = True) -> pd.Series:
+    """Text to naive UTC timestamps: ISO first, then day-first; naive times are local to tz."""
+    text = values.astype("string").str.strip()
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    rest = iso.isna() & text.notna() & (text != "")
+    if rest.any():
+        local = pd.to_datetime(text[rest], errors="coerce", format="mixed", dayfirst=dayfirst)
+        iso[rest] = _to_utc(local, tz)
+    naive_iso = ~text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
+    fix = naive_iso & ~rest & iso.notna()
+    if fix.any():
+        iso[fix] = _to_utc(iso[fix].dt.tz_localize(None), tz)
+    return iso.dt.tz_localize(None)
+
+
+def _to_utc(local: pd.Series, tz: str) -> pd.Series:
+    if getattr(local.dt, "tz", None) is not None:
+        return local.dt.tz_convert("UTC")
+    return local.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward").dt.tz_convert("UTC")
+
+
+def in_uk(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """True where a point lies in the UK's bounding box (mainland, islands and Northern Ireland)."""
+    return lat.between(49.8, 60.9) & lon.between(-8.7, 1.8)
+
+
+def finite(values: pd.Series) -> pd.Series:
+    return pd.Series(np.isfinite(values.to_numpy(dtype=float)), index=values.index)
