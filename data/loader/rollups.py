@@ -111,7 +111,8 @@ def devices_in_service(conn: Connection, days: pd.DatetimeIndex) -> pd.DataFrame
                                     .where(d.c.gss_code.is_not(None))).fetchall(),
                        columns=[*KEYS, "installed_on", "removed_on"])
     if dev.empty or len(days) == 0:
-        return pd.DataFrame(columns=["day", *KEYS, "devices_in_service"])
+        # typed "day", so the merge with an empty sessions frame in _daily does not fail
+        return pd.DataFrame(columns=["day", *KEYS, "devices_in_service"]).astype({"day": "datetime64[s]"})
     dev["power_band"] = dev["power_band"].fillna("unknown")
     dev["operator"] = dev["operator"].fillna("Unknown")
     n = len(days)
