@@ -9,9 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from data.loader.sources import boundaries, ncr
+from data.loader.sources import (
+    boundaries,
+    denominators,
+    dft_devices,
+    ncr,
+    ocpi_cdrs,
+    ocpi_locations,
+    sessions_csv,
+)
 
 SOURCES: dict[str, Callable] = {
     "boundaries": boundaries.load,
     "ncr": ncr.load,
+    "ocpi-locations": ocpi_locations.load,
+    "ocpi-cdrs": ocpi_cdrs.load,
+    "sessions-csv": sessions_csv.load,
+    "dft-devices": dft_devices.load,
+    "population": denominators.loader("population"),
+    "plugin-vehicles": denominators.loader("plugin-vehicles"),
 }

@@ -12,7 +12,6 @@ from data.loader.sources.base import SourceError
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 2_000_000_000
 _HTML = re.compile(rb"^\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 
 

@@ -1,0 +1,105 @@
+"""Reading OCPI 2.2.1 objects: a JSON array, a response envelope or JSON lines; URLs page through."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from data.loader.sources.base import Parsed, SourceError
+from data.loader.sources.fetch import _HTML, decode, http_get, is_url, read_text
+
+log = logging.getLogger(__name__)
+MAX_PAGES = 10_000
+
+
+def records(location: str, parsed: Parsed, timeout: float) -> list[tuple[int, dict]]:
+    """(record number, object) for every OCPI object at a path or URL."""
+    if not is_url(location):
+        return _from_text(read_text(location, timeout), parsed, 1)
+    return _paged(location, parsed, timeout)
+
+
+def _from_text(text: str, parsed: Parsed, first: int) -> list[tuple[int, dict]]:
+    text = text.strip()
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text.startswith("{") and exc.msg == "Extra data":
+            return _json_lines(text, parsed, first)
+        raise SourceError(f"malformed or truncated JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                          "expected OCPI objects as a JSON array, a response envelope or JSON lines") from exc
+    if isinstance(doc, dict) and "data" in doc:
+        code = doc.get("status_code")
+        if code is not None and not 1000 <= int(code) < 2000:
+            raise SourceError(f"the OCPI response reports status_code {code}: "
+                              f"{doc.get('status_message') or 'no message'}")
+        doc = doc["data"]
+    if isinstance(doc, dict):
+        doc = [doc]
+    if not isinstance(doc, list):
+        raise SourceError(f"JSON of the wrong shape ({type(doc).__name__}); expected OCPI objects")
+    out = []
+    for n, obj in enumerate(doc, start=first):
+        if isinstance(obj, dict):
+            out.append((n, obj))
+        else:
+            parsed.rows_in += 1
+            parsed.bad(n, obj, f"not a JSON object: {type(obj).__name__}")
+    return out
+
+
+def _json_lines(text: str, parsed: Parsed, first: int) -> list[tuple[int, dict]]:
+    out = []
+    for n, line in enumerate(text.splitlines(), start=first):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            parsed.rows_in += 1
+            parsed.bad(n, line, f"malformed JSON line: {exc.msg}")
+            continue
+        if isinstance(obj, dict):
+            out.append((n, obj))
+        else:
+            parsed.rows_in += 1
+            parsed.bad(n, line, f"not a JSON object: {type(obj).__name__}")
+    return out
+
+
+def _with_offset(url: str, offset: int, limit: int | None) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["offset"] = str(offset)
+    if limit:
+        query["limit"] = str(limit)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _paged(url: str, parsed: Parsed, timeout: float) -> list[tuple[int, dict]]:
+    """Follow the Link rel=next header, else offset/limit against X-Total-Count."""
+    out: list[tuple[int, dict]] = []
+    seen, total, next_url = set(), None, url
+    while next_url and len(seen) < MAX_PAGES:
+        seen.add(next_url)
+        response = http_get(next_url, timeout)
+        body = response.content
+        if _HTML.match(body[:200]):
+            raise SourceError(f"{next_url}: the server sent an HTML page, not OCPI JSON")
+        page = _from_text(decode(body), parsed, len(out) + 1) if body.strip() else []
+        out += page
+        total = int(response.headers.get("X-Total-Count", total or 0)) or total
+        link = response.links.get("next", {}).get("url")
+        if link:
+            next_url = link
+        elif total and page and len(out) < total:
+            next_url = _with_offset(url, len(out), int(response.headers.get("X-Limit", 0)) or len(page))
+        else:
+            next_url = None
+        if next_url in seen:
+            raise SourceError(f"{url}: the pagination loops back to {next_url}")
+    if total and len(out) < total:
+        raise SourceError(f"{url}: incomplete: {len(out)} of {total} objects (X-Total-Count) received")
+    log.info("ocpi: %d objects in %d page(s) from %s", len(out), len(seen), url)
+    return out

@@ -1,0 +1,64 @@
+"""What the session adapters (sessions-csv, ocpi-cdrs) share: row checks and the idempotent write."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from data import schema
+from data.loader.sources.base import Parsed
+from data.loader.store import bulk_insert
+
+MAX_KWH = 500.0  # more than any one session can draw (350 kW for well over an hour)
+MAX_HOURS = 7 * 24.0  # a plug-in longer than a week is a lost end time, not a session
+COLUMNS = ["device_id", "started_at", "ended_at", "kwh"]
+
+
+def known_devices(context) -> set[str] | None:
+    """Device ids in the store (a ready set passes through; None means do not check)."""
+    if context is None or isinstance(context, (set, frozenset)):
+        return context
+    d = schema.devices
+    return {row[0] for row in context.execute(select(d.c.device_id))}
+
+
+def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None) -> pd.DataFrame:
+    """Quarantine bad sessions (dates, kWh, order, duplicates, unknown devices); return the rest."""
+    start, end, kwh = frame["started_at"], frame["ended_at"], frame["kwh"]
+    hours = (end - start).dt.total_seconds() / 3600
+    rules = [
+        (frame["device_id"].fillna("").eq(""), "missing device id"),
+        (start.isna(), "start is not a date (e.g. 0000-00-00 or blank)"),
+        (end.isna(), "end is not a date (e.g. 0000-00-00, blank or still charging)"),
+        (hours < 0, "end before start"),
+        (hours > MAX_HOURS, f"plugged in for more than {MAX_HOURS:g} hours"),
+        (kwh.isna(), "kWh missing or not a number"),
+        (kwh < 0, "negative kWh"),
+        (kwh > MAX_KWH, f"absurd kWh: over {MAX_KWH:g} in one session"),
+    ]
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    for mask, text in rules:
+        reason[mask.fillna(False) & reason.isna()] = text
+    dup = reason.isna() & frame.duplicated(["device_id", "started_at"])
+    reason[dup] = "duplicate session: same device and start"
+    if devices is not None:
+        unknown = reason.isna() & ~frame["device_id"].isin(devices)
+        reason[unknown] = "session of an unknown device: " + frame.loc[unknown, "device_id"].astype(str)
+    for idx in reason.dropna().index:
+        parsed.bad(int(frame.at[idx, "_row"]), raw(idx), reason[idx])
+    return frame.loc[reason.isna(), COLUMNS].reset_index(drop=True)
+
+
+def write_sessions(conn: Connection, parsed: Parsed) -> None:
+    """Replace the store's sessions of these devices over this file's time span, then insert."""
+    frame = parsed.tables["sessions"]
+    if frame.empty:
+        return
+    s = schema.sessions
+    lo, hi = frame["started_at"].min().to_pydatetime(), frame["started_at"].max().to_pydatetime()
+    ids = sorted(frame["device_id"].unique())
+    for start in range(0, len(ids), 5000):  # within SQLite's bound-variable limit
+        conn.execute(s.delete().where(s.c.device_id.in_(ids[start:start + 5000]),
+                                      s.c.started_at >= lo, s.c.started_at <= hi))
+    bulk_insert(conn, s, frame.assign(source=parsed.source))
