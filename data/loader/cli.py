@@ -42,7 +42,8 @@ def _load(engine, args) -> int:
         known = ", ".join(sorted(SOURCES)) or "none registered yet"
         print(f"unknown source {args.source!r} (known: {known})", file=sys.stderr)
         return 2
-    options = dict(o.split("=", 1) for o in args.option)
+    # -o KEY=VALUE pairs and any other --option VALUE words go to the source's own option parser
+    options = [f"--{o.split('=', 1)[0]}={o.split('=', 1)[-1]}" for o in args.option] + args.source_options
     run_id = SOURCES[args.source](engine, args.location, options)
     print(f"run {run_id}: {args.source} loaded from {args.location}")
     return 0
@@ -74,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; returns the process exit code."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "load":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.source_options = extra
     engine = make_engine(args.database_url)
     try:
         return _dispatch(engine, args)
