@@ -1,0 +1,50 @@
+"""Hosted deployment and hardening for the Dash app: ``web.install(app)`` wires it all in.
+
+What install() adds to a Dash app (call it once, after the layout and callbacks are set):
+  checked settings (web.settings), request ids and plain errors with a banner (web.errors),
+  /healthz and /readyz (web.health), officer sign-in (web.auth), rate limits (web.limits),
+  security headers and cookie flags (web.security). Public mode helpers live in web.public.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from web import settings as hosted_settings
+from web.settings import ConfigError, HostedSettings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ConfigError", "HostedSettings", "install"]
+
+
+def install(dash_app, env=None) -> HostedSettings:
+    """Check the environment (raises ConfigError with every problem) and harden ``dash_app`` in place."""
+    from web.auth import install_auth
+    from web.errors import install_errors
+    from web.health import install_health
+    from web.limits import install_limits
+    from web.security import configure_cookies, install_headers
+
+    cfg = hosted_settings.load(env)
+    server = dash_app.server
+    if cfg.secret_key:
+        server.secret_key = cfg.secret_key
+    elif not server.secret_key:
+        # Local runs only (load() refuses a hosted start without SECRET_KEY): sessions end with the process.
+        server.secret_key = secrets.token_hex(32)
+        log.warning("SECRET_KEY is not set: using a throwaway key (fine locally, refused when hosted)")
+    if cfg.hosted:
+        server.debug = False
+        server.config["PROPAGATE_EXCEPTIONS"] = False
+    configure_cookies(server, cfg.hosted, cfg.session_hours)
+    install_errors(dash_app)
+    install_health(server)
+    install_auth(server, cfg)
+    install_limits(server, cfg)
+    install_headers(dash_app, cfg.hosted, cfg.tile_url)
+    server.extensions["web.settings"] = cfg
+    log.info("hosted=%s mode=%s sign-in=%s", cfg.hosted, cfg.mode,
+             "required" if cfg.auth_required else "off")
+    return cfg

@@ -1,0 +1,58 @@
+"""Rate limits (Flask-Limiter, Redis storage shared by every worker): strict on sign-in, generous on callbacks."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask, jsonify
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from web.errors import request_id
+from web.settings import HostedSettings
+
+log = logging.getLogger(__name__)
+
+CALLBACK_ENDPOINTS = ("/_dash-update-component",)
+SIGNIN_ENDPOINTS = ("auth.login", "auth.oidc_login", "auth.oidc_callback")
+
+
+def _breached(exc):
+    log.warning("rate limit hit (%s) by %s, request %s", exc.description, get_remote_address(), request_id())
+    return jsonify(error="too many requests", request_id=request_id()), 429
+
+
+def make_limiter(server: Flask, cfg: HostedSettings) -> Limiter:
+    """A limiter that never takes the site down with it: storage errors fall back to per-worker memory."""
+    limiter = Limiter(
+        key_func=get_remote_address,  # the client address; ProxyFix makes it the real one when hosted
+        app=server,
+        storage_uri=cfg.ratelimit_storage_uri,
+        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1}
+        if cfg.ratelimit_storage_uri.startswith("redis") else {},
+        key_prefix=os.environ.get("RATELIMIT_KEY_PREFIX", "evcharge-rl"),
+        strategy="moving-window",
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
+        headers_enabled=True,
+        enabled=cfg.ratelimit_enabled,
+    )
+    server.register_error_handler(429, _breached)
+    return limiter
+
+
+def install_limits(server: Flask, cfg: HostedSettings) -> Limiter:
+    """Decorate the already registered sign-in and callback views with their limits."""
+    limiter = make_limiter(server, cfg)
+    for endpoint in SIGNIN_ENDPOINTS:
+        if endpoint in server.view_functions:
+            # Only the password POST is strict: the sign-in page itself is where every anonymous visit lands.
+            methods = ["POST"] if endpoint == "auth.login" else None
+            server.view_functions[endpoint] = limiter.limit(cfg.ratelimit_signin, methods=methods)(
+                server.view_functions[endpoint])
+    for endpoint in CALLBACK_ENDPOINTS:
+        if endpoint in server.view_functions:
+            server.view_functions[endpoint] = limiter.limit(cfg.ratelimit_callbacks)(
+                server.view_functions[endpoint])
+    return limiter

@@ -1,0 +1,107 @@
+"""Security headers, a Content-Security-Policy that Dash runs under, cookie flags, proxy handling."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
+
+CALLBACK_PREFIX = "/_dash-"
+
+
+def _origin(url: str) -> str | None:
+    """scheme://host of an absolute URL ('{s}' tile subdomains become a wildcard), else None."""
+    parts = urlsplit(url.replace("{s}.", "*."))
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def _external_origins(resources) -> list[str]:
+    origins = []
+    for res in resources or []:
+        url = res.get("src") or res.get("href") if isinstance(res, dict) else res
+        origin = _origin(url or "")
+        if origin and origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def build_csp(dash_app, tile_url: str) -> str:
+    """The policy: scripts only from this origin plus hashes of Dash's own inline scripts.
+
+    Relaxations, each needed by what Dash 4 renders (checked in headless Chromium, tests/test_hosted_csp.py):
+    - style-src 'unsafe-inline': plotly.js and React set style attributes and inject <style> elements at
+      run time; CSP cannot hash those. Styles cannot run code, so this is the usual accepted trade.
+    - img-src data: blob:: plotly's modebar icons and image export use data:/blob: URLs.
+    No 'unsafe-eval' and no 'unsafe-inline' for scripts.
+    """
+    scripts = ["'self'", *dash_app.csp_hashes(),
+               *_external_origins(dash_app.config.external_scripts)]
+    styles = ["'self'", "'unsafe-inline'", *_external_origins(dash_app.config.external_stylesheets)]
+    tiles = _origin(tile_url)
+    images = ["'self'", "data:", "blob:", *([tiles] if tiles else [])]
+    fonts = ["'self'", "data:", *_external_origins(dash_app.config.external_stylesheets)]
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": scripts,
+        "style-src": styles,
+        "img-src": images,
+        "font-src": fonts,
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{k} {' '.join(v)}" for k, v in directives.items())
+
+
+def configure_cookies(server: Flask, hosted: bool, session_hours: int) -> None:
+    """Session cookie flags: Secure when hosted (local runs are plain http), HttpOnly, SameSite=Lax.
+
+    Lax, not Strict: the OIDC provider redirects back with a top-level GET that must carry the session
+    (it holds the OAuth state); Lax still withholds the cookie from cross-site POSTs.
+    """
+    from datetime import timedelta
+
+    server.config.update(
+        SESSION_COOKIE_SECURE=hosted,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="__Host-session" if hosted else "session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=session_hours),
+    )
+
+
+def install_headers(dash_app, hosted: bool, tile_url: str) -> None:
+    """Add the security headers to every response; trust one proxy hop (the platform router) when hosted."""
+    server: Flask = dash_app.server
+    if hosted:
+        # Heroku-style routers terminate TLS and set X-Forwarded-For/-Proto: one hop, no more.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    policy: dict[str, str] = {}
+
+    @server.after_request
+    def _headers(response):
+        if "csp" not in policy:
+            # Hashes are computed on first use: callbacks (and their inline scripts) are all registered by then.
+            policy["csp"] = build_csp(dash_app, tile_url)
+        h = response.headers
+        h.setdefault("Content-Security-Policy", policy["csp"])
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if hosted:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.path.startswith(CALLBACK_PREFIX) or request.path.startswith("/auth/"):
+            # Officer data and sign-in pages must not sit in shared or browser caches.
+            h["Cache-Control"] = "no-store"
+        return response
