@@ -3,14 +3,18 @@
 Rules (the dashboard relies on them):
 * a session counts on the day / month / hour of week (Mon=0) of its ``started_at`` (UTC);
 * ``plugged_hours`` = sum of (ended_at - started_at) in hours;
-* devices without ``gss_code`` are left out; operator null -> 'Unknown'; power_band null -> 'unknown';
+* devices without ``gss_code`` are left out of rollup_daily and rollup_hour_of_week (rollup_device_month
+  keeps every known device, for map popups); operator null -> 'Unknown'; power_band null -> 'unknown';
+  sessions whose device is not in ``devices`` are ignored;
 * ``rollup_daily`` has a row for every (day, gss_code, power_band, location_type, operator) with at
   least one device in service that day (installed_on <= day, removed_on null or > day; a null
   installed_on counts as installed), zero-session days included, plus any row that has sessions.
   Days run over the sessions' span, or the last 365 days when there are no sessions, unless given.
 
-Session aggregates are SQL GROUP BYs (INSERT ... SELECT, nothing crosses into Python except the
-daily grain); devices in service are an event cumsum in numpy, which is small (combos x days).
+How: sessions are read in chunks (a server-side cursor on PostgreSQL) and aggregated in pandas on
+integer codes; partial sums are merged at the end. Measured on demo London (4.4M sessions, SQLite):
+SQL GROUP BYs with per-dialect date functions took 52 s, this takes about a third of that, and the
+demo skips the read entirely by feeding its generated chunks to ``Accumulator.add``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from data import schema
@@ -30,67 +34,113 @@ from data.loader import store
 log = logging.getLogger(__name__)
 
 KEYS = ["gss_code", "power_band", "location_type", "operator"]
-
-_SQLITE = {
-    "day": "date(s.started_at)",
-    "month": "strftime('%Y-%m-01', s.started_at)",
-    "dow": "((CAST(strftime('%w', s.started_at) AS INTEGER) + 6) % 7)",
-    "hour": "CAST(strftime('%H', s.started_at) AS INTEGER)",
-    "hours": "((julianday(s.ended_at) - julianday(s.started_at)) * 24.0)",
-}
-_POSTGRES = {
-    "day": "CAST(s.started_at AS DATE)",
-    "month": "CAST(date_trunc('month', s.started_at) AS DATE)",
-    "dow": "(CAST(EXTRACT(ISODOW FROM s.started_at) AS INTEGER) - 1)",
-    "hour": "CAST(EXTRACT(HOUR FROM s.started_at) AS INTEGER)",
-    "hours": "(EXTRACT(EPOCH FROM (s.ended_at - s.started_at)) / 3600.0)",
-}
-_DIMS = ("d.gss_code, COALESCE(d.power_band, 'unknown'), d.location_type, "
-         "COALESCE(d.operator, 'Unknown')")
-_FROM = "FROM sessions s JOIN devices d ON d.device_id = s.device_id WHERE d.gss_code IS NOT NULL"
+SCAN_ROWS = 500_000
 
 
-def _expr(conn: Connection) -> dict[str, str]:
-    return _POSTGRES if store.is_postgres(conn) else _SQLITE
+def _devices(conn: Connection) -> pd.DataFrame:
+    d = schema.devices
+    dev = pd.DataFrame(conn.execute(select(d.c.device_id, *(d.c[k] for k in KEYS), d.c.installed_on,
+                                           d.c.removed_on).order_by(d.c.device_id)).fetchall(),
+                       columns=["device_id", *KEYS, "installed_on", "removed_on"])
+    dev["power_band"] = dev["power_band"].fillna("unknown")
+    dev["operator"] = dev["operator"].fillna("Unknown")
+    return dev
+
+
+class Accumulator:
+    """Partial sums of sessions at the three rollup grains; ``write`` replaces the rollup tables."""
+
+    def __init__(self, conn: Connection):
+        self.dev = _devices(conn)
+        has_gss = self.dev["gss_code"].notna()
+        combo = self.dev[has_gss].groupby(KEYS, sort=True).ngroup()
+        self.combo = np.full(len(self.dev), -1, dtype=np.int64)
+        self.combo[has_gss.to_numpy()] = combo.to_numpy()
+        self.combos = self.dev[has_gss].groupby(KEYS, sort=True).size().reset_index()[KEYS]
+        self.parts: dict[str, list[pd.DataFrame]] = {"device_month": [], "daily": [], "how": []}
+        self.rows = 0
+
+    def add(self, sessions: pd.DataFrame) -> None:
+        """Fold in one chunk of sessions (columns device_id, started_at, ended_at, kwh)."""
+        code = pd.Categorical(sessions["device_id"], categories=self.dev["device_id"]).codes
+        ok = code >= 0
+        start = pd.to_datetime(sessions["started_at"], format="ISO8601").to_numpy("datetime64[s]")[ok]
+        end = pd.to_datetime(sessions["ended_at"], format="ISO8601").to_numpy("datetime64[s]")[ok]
+        day = start.astype("datetime64[D]")
+        df = pd.DataFrame({"dev": code[ok].astype(np.int64), "day": day, "month": day.astype("datetime64[M]"),
+                           "kwh": sessions["kwh"].to_numpy(float)[ok],
+                           "hours": (end - start).astype("int64") / 3600.0})
+        df["combo"] = self.combo[df["dev"].to_numpy()]
+        df["dow"] = (day.view("int64") - 4) % 7  # 1970-01-01 was a Thursday; Monday = 0
+        df["hour"] = (start.view("int64") // 3600) % 24
+        df["sessions"] = 1
+        agg = {"sessions": "sum", "kwh": "sum", "hours": "sum"}
+        self.parts["device_month"].append(df.groupby(["dev", "month"]).agg(agg))
+        b = df[df["combo"] >= 0]
+        self.parts["daily"].append(b.groupby(["day", "combo"]).agg(agg))
+        self.parts["how"].append(b.groupby(["month", "combo", "dow", "hour"]).agg(
+            {"sessions": "sum", "kwh": "sum"}))
+        self.rows += len(df)
+
+    def _merged(self, name: str, keys: list[str]) -> pd.DataFrame:
+        parts = self.parts[name]
+        if not parts:
+            return pd.DataFrame(columns=[*keys, "sessions", "kwh", "hours"])
+        return pd.concat(parts).groupby(level=keys).sum().reset_index()
+
+    def _combo_keys(self, df: pd.DataFrame) -> pd.DataFrame:
+        keys = self.combos.iloc[df["combo"].to_numpy()].reset_index(drop=True)
+        return pd.concat([df.drop(columns="combo").reset_index(drop=True), keys], axis=1)
+
+    def write(self, conn: Connection, start: date | None = None, end: date | None = None) -> dict[str, int]:
+        """Replace the three rollup tables with what was accumulated."""
+        counts = {}
+        t0 = time.perf_counter()
+        for t in (schema.rollup_device_month, schema.rollup_hour_of_week, schema.rollup_daily):
+            conn.execute(t.delete())
+        dm = self._merged("device_month", ["dev", "month"])
+        dm["device_id"] = self.dev["device_id"].to_numpy()[dm["dev"].to_numpy(np.int64)]
+        dm = dm.rename(columns={"hours": "plugged_hours"}).drop(columns="dev")
+        dm["month"] = pd.to_datetime(dm["month"]).dt.date
+        counts["rollup_device_month"] = store.bulk_insert(conn, schema.rollup_device_month, dm)
+        how = self._combo_keys(self._merged("how", ["month", "combo", "dow", "hour"]))
+        how["month"] = pd.to_datetime(how["month"]).dt.date
+        counts["rollup_hour_of_week"] = store.bulk_insert(conn, schema.rollup_hour_of_week, how)
+        counts["rollup_daily"] = self._write_daily(conn, start, end)
+        log.info("rollups: %s written in %.1f s from %d sessions", counts, time.perf_counter() - t0, self.rows)
+        return counts
+
+    def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> int:
+        sess = self._combo_keys(self._merged("daily", ["day", "combo"])).rename(columns={"hours": "plugged_hours"})
+        sess["day"] = pd.to_datetime(sess["day"])
+        days = _window(sess, start, end)
+        sess = sess[(sess["day"] >= days[0]) & (sess["day"] <= days[-1])]
+        df = devices_in_service(self.dev, days).merge(sess, on=["day", *KEYS], how="outer")
+        df["devices_in_service"] = df["devices_in_service"].fillna(0).astype("int64")
+        df["sessions"] = df["sessions"].fillna(0).astype("int64")
+        df[["kwh", "plugged_hours"]] = df[["kwh", "plugged_hours"]].fillna(0.0).astype("float64")
+        df["day"] = pd.to_datetime(df["day"]).dt.date
+        return store.bulk_insert(conn, schema.rollup_daily, df)
+
+
+def scan_sessions(conn: Connection, rows: int = SCAN_ROWS):
+    """Yield the store's sessions as DataFrames of ``rows`` rows, without loading them all."""
+    cols = ["device_id", "started_at", "ended_at", "kwh"]
+    raw = conn.connection.driver_connection
+    # A named cursor is server-side on PostgreSQL (psycopg); SQLite's cursor already streams.
+    cur = raw.cursor(name="rollup_scan") if store.is_postgres(conn) else raw.cursor()
+    cur.execute("SELECT device_id, started_at, ended_at, kwh FROM sessions")
+    while batch := cur.fetchmany(rows):
+        yield pd.DataFrame(batch, columns=cols)
+    cur.close()
 
 
 def rebuild(conn: Connection, start: date | None = None, end: date | None = None) -> dict[str, int]:
     """Replace all three rollups from the store's sessions and devices; returns row counts."""
-    counts = {}
-    for name, step in (("rollup_device_month", _device_month), ("rollup_hour_of_week", _hour_of_week),
-                       ("rollup_daily", lambda c: _daily(c, start, end))):
-        t0 = time.perf_counter()
-        conn.execute(schema.metadata.tables[name].delete())
-        counts[name] = step(conn)
-        log.info("rollups: %s rebuilt, %d rows in %.1f s", name, counts[name], time.perf_counter() - t0)
-    return counts
-
-
-def _device_month(conn: Connection) -> int:
-    e = _expr(conn)
-    sql = (f"INSERT INTO rollup_device_month (device_id, month, sessions, kwh, plugged_hours) "  # noqa: S608
-           f"SELECT s.device_id, {e['month']}, COUNT(*), SUM(s.kwh), SUM({e['hours']}) "
-           f"FROM sessions s GROUP BY s.device_id, {e['month']}")
-    return conn.execute(text(sql)).rowcount
-
-
-def _hour_of_week(conn: Connection) -> int:
-    e = _expr(conn)
-    sql = (f"INSERT INTO rollup_hour_of_week (month, gss_code, power_band, location_type, operator, "
-           f"dow, hour, sessions, kwh) "
-           f"SELECT {e['month']}, {_DIMS}, {e['dow']}, {e['hour']}, COUNT(*), SUM(s.kwh) {_FROM} "
-           f"GROUP BY {e['month']}, {_DIMS}, {e['dow']}, {e['hour']}")
-    return conn.execute(text(sql)).rowcount
-
-
-def _session_days(conn: Connection) -> pd.DataFrame:
-    e = _expr(conn)
-    sql = (f"SELECT {e['day']} AS day, {_DIMS}, COUNT(*) AS sessions, SUM(s.kwh) AS kwh, "
-           f"SUM({e['hours']}) AS plugged_hours {_FROM} GROUP BY {e['day']}, {_DIMS}")
-    df = pd.DataFrame(conn.execute(text(sql)).fetchall(),
-                      columns=["day", *KEYS, "sessions", "kwh", "plugged_hours"])
-    df["day"] = pd.to_datetime(df["day"])
-    return df
+    acc = Accumulator(conn)
+    for chunk in scan_sessions(conn):
+        acc.add(chunk)
+    return acc.write(conn, start, end)
 
 
 def _window(sess: pd.DataFrame, start: date | None, end: date | None) -> pd.DatetimeIndex:
@@ -103,18 +153,12 @@ def _window(sess: pd.DataFrame, start: date | None, end: date | None) -> pd.Date
     return pd.date_range(first, last, freq="D")
 
 
-def devices_in_service(conn: Connection, days: pd.DatetimeIndex) -> pd.DataFrame:
+def devices_in_service(dev: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Rows (day, gss_code, power_band, location_type, operator, devices_in_service) with n > 0."""
-    d = schema.devices
-    dev = pd.DataFrame(conn.execute(select(d.c.gss_code, d.c.power_band, d.c.location_type, d.c.operator,
-                                           d.c.installed_on, d.c.removed_on)
-                                    .where(d.c.gss_code.is_not(None))).fetchall(),
-                       columns=[*KEYS, "installed_on", "removed_on"])
+    dev = dev[dev["gss_code"].notna()]
     if dev.empty or len(days) == 0:
         # typed "day", so the merge with an empty sessions frame in _daily does not fail
         return pd.DataFrame(columns=["day", *KEYS, "devices_in_service"]).astype({"day": "datetime64[s]"})
-    dev["power_band"] = dev["power_band"].fillna("unknown")
-    dev["operator"] = dev["operator"].fillna("Unknown")
     n = len(days)
     first = days[0].to_datetime64().astype("datetime64[D]")
     inst = pd.to_datetime(dev["installed_on"]).to_numpy("datetime64[D]")
@@ -133,16 +177,3 @@ def devices_in_service(conn: Connection, days: pd.DatetimeIndex) -> pd.DataFrame
     out.insert(0, "day", days[di])
     out["devices_in_service"] = grid[ci, di]
     return out
-
-
-def _daily(conn: Connection, start: date | None, end: date | None) -> int:
-    sess = _session_days(conn)
-    days = _window(sess, start, end)
-    sess = sess[(sess["day"] >= days[0]) & (sess["day"] <= days[-1])] if len(days) else sess.iloc[:0]
-    dis = devices_in_service(conn, days)
-    df = dis.merge(sess, on=["day", *KEYS], how="outer")
-    df["devices_in_service"] = df["devices_in_service"].fillna(0).astype("int64")
-    df["sessions"] = df["sessions"].fillna(0).astype("int64")
-    df[["kwh", "plugged_hours"]] = df[["kwh", "plugged_hours"]].fillna(0.0).astype("float64")
-    df["day"] = pd.to_datetime(df["day"]).dt.date
-    return store.bulk_insert(conn, schema.rollup_daily, df)

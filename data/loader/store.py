@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import logging
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Date, DateTime, Table, func, select
 from sqlalchemy.engine import Connection, Engine
@@ -123,19 +122,17 @@ def _sqlite_values(s: pd.Series, col_type) -> list:
     if isinstance(col_type, DateTime):
         return format_datetimes(s)
     if isinstance(col_type, Date):
-        d = pd.to_datetime(s)
-        out = np.asarray(np.datetime_as_string(d.to_numpy(dtype="datetime64[D]"), unit="D"), dtype=object)
-        out[d.isna().to_numpy()] = None
-        return out.tolist()
+        return _strftime(s, "%Y-%m-%d")
     if s.hasnans:
         return s.astype(object).where(s.notna(), None).tolist()
     return s.tolist()
 
 
 def format_datetimes(s: pd.Series) -> list:
-    """Datetimes as SQLAlchemy's SQLite text form; vectorised (strftime is far slower)."""
-    d = pd.to_datetime(s)
-    arr = np.datetime_as_string(d.to_numpy(dtype="datetime64[us]"), unit="us")
-    out = np.char.replace(arr, "T", " ").astype(object)
-    out[d.isna().to_numpy()] = None
-    return out.tolist()
+    """Datetimes as SQLAlchemy's SQLite text form (pandas' strftime is the fastest route measured)."""
+    return _strftime(s, "%Y-%m-%d %H:%M:%S.%f")
+
+
+def _strftime(s: pd.Series, fmt: str) -> list:
+    out = pd.to_datetime(s).dt.strftime(fmt)
+    return out.astype(object).where(out.notna(), None).tolist()
