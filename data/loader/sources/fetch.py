@@ -25,6 +25,8 @@ def http_get(url: str, timeout: float, params: dict | None = None) -> requests.R
         response = requests.get(url, params=params, timeout=timeout)
     except requests.Timeout as exc:
         raise SourceError(f"{url}: no answer within {timeout:g} s (timeout); expected the file") from exc
+    except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+        raise SourceError(f"{url}: truncated download (the connection closed before the end)") from exc
     except requests.RequestException as exc:
         raise SourceError(f"{url}: cannot download ({exc.__class__.__name__}); expected the file") from exc
     body = response.content

@@ -21,12 +21,13 @@ def records(location: str, parsed: Parsed, timeout: float) -> list[tuple[int, di
 
 
 def _from_text(text: str, parsed: Parsed, first: int) -> list[tuple[int, dict]]:
+    complete = text.endswith("\n")  # a JSON lines file ends with a line end unless cut off
     text = text.strip()
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         if text.startswith("{") and exc.msg == "Extra data":
-            return _json_lines(text, parsed, first)
+            return _json_lines(text, parsed, first, complete)
         raise SourceError(f"malformed or truncated JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
                           "expected OCPI objects as a JSON array, a response envelope or JSON lines") from exc
     if isinstance(doc, dict) and "data" in doc:
@@ -39,32 +40,34 @@ def _from_text(text: str, parsed: Parsed, first: int) -> list[tuple[int, dict]]:
         doc = [doc]
     if not isinstance(doc, list):
         raise SourceError(f"JSON of the wrong shape ({type(doc).__name__}); expected OCPI objects")
-    out = []
-    for n, obj in enumerate(doc, start=first):
-        if isinstance(obj, dict):
-            out.append((n, obj))
-        else:
-            parsed.rows_in += 1
-            parsed.bad(n, obj, f"not a JSON object: {type(obj).__name__}")
-    return out
+    return [(n, obj) for n, obj in enumerate(doc, start=first) if _is_object(parsed, n, obj, obj)]
 
 
-def _json_lines(text: str, parsed: Parsed, first: int) -> list[tuple[int, dict]]:
+def _is_object(parsed: Parsed, n: int, obj, raw) -> bool:
+    """True for a JSON object; anything else is a quarantined record."""
+    if isinstance(obj, dict):
+        return True
+    parsed.rows_in += 1
+    parsed.bad(n, raw, f"not a JSON object: {type(obj).__name__}")
+    return False
+
+
+def _json_lines(text: str, parsed: Parsed, first: int, complete: bool) -> list[tuple[int, dict]]:
     out = []
-    for n, line in enumerate(text.splitlines(), start=first):
+    lines = text.splitlines()
+    for n, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
+            if n == first + len(lines) - 1 and not complete:
+                raise SourceError(f"truncated JSON lines: the last line ({n}) is cut off") from exc
             parsed.rows_in += 1
             parsed.bad(n, line, f"malformed JSON line: {exc.msg}")
             continue
-        if isinstance(obj, dict):
+        if _is_object(parsed, n, obj, line):
             out.append((n, obj))
-        else:
-            parsed.rows_in += 1
-            parsed.bad(n, line, f"not a JSON object: {type(obj).__name__}")
     return out
 
 

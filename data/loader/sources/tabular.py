@@ -56,6 +56,8 @@ def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
     except csv.Error as exc:
         raise SourceError(f"malformed CSV near line {reader.line_num}: {exc} "
                           "(an unclosed quote or a truncated file?)") from exc
+    if not parsed.rows_in:
+        raise SourceError("the file has a header but no data rows; expected at least one row")
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame[ROW] = numbers
     return frame
