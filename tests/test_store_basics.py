@@ -1,0 +1,92 @@
+"""Store primitives on real SQLite and PostgreSQL: migrate, data version, bulk insert, URL normalisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import inspect, select
+
+import config
+from data import schema
+from data.db import make_engine
+from data.loader import store
+
+
+@pytest.fixture
+def engine(store_url):
+    eng = make_engine(store_url)
+    yield eng
+    eng.dispose()
+
+
+def test_migrate_twice_changes_nothing(engine):
+    assert store.migrate(engine) == schema.SCHEMA_VERSION
+    tables = set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        meta = dict(conn.execute(select(schema.store_meta)).all())
+    assert store.migrate(engine) == schema.SCHEMA_VERSION
+    assert set(inspect(engine).get_table_names()) == tables >= set(schema.metadata.tables)
+    with engine.connect() as conn:
+        assert dict(conn.execute(select(schema.store_meta)).all()) == meta
+    assert meta == {"schema_version": str(schema.SCHEMA_VERSION), "data_version": "0"}
+
+
+def test_data_version_bumps_in_the_callers_transaction(engine):
+    store.migrate(engine)
+    with engine.connect() as conn:
+        with conn.begin():
+            assert store.bump_data_version(conn) == 1
+        trans = conn.begin()
+        store.bump_data_version(conn)
+        trans.rollback()
+    assert store.get_data_version(engine) == 1
+
+
+def test_bulk_insert_round_trips_dates_and_nulls(engine):
+    store.migrate(engine)
+    devices = pd.DataFrame({
+        "device_id": ["a", "b"], "latitude": [51.5, 51.4], "longitude": [-0.1, 0.0],
+        "gss_code": ["E09000001", None], "operator": ["X", None], "location_type": ["on-street", "other"],
+        "installed_on": [dt.date(2020, 5, 1), None], "max_kw": [7.0, float("nan")]})
+    sessions = pd.DataFrame({"device_id": ["a", "a"],
+                             "started_at": pd.to_datetime(["2022-01-01 18:00:05", "2022-01-02 07:00:00"]),
+                             "ended_at": pd.to_datetime(["2022-01-01 21:30:00", "2022-01-02 07:40:00"]),
+                             "kwh": [10.5, 3.25]})
+    with engine.begin() as conn:
+        assert store.bulk_insert(conn, schema.devices, devices) == 2
+        assert store.bulk_insert(conn, schema.sessions, sessions) == 2
+    with engine.connect() as conn:
+        d = conn.execute(select(schema.devices).order_by(schema.devices.c.device_id)).mappings().all()
+        s = conn.execute(select(schema.sessions).where(
+            schema.sessions.c.started_at >= dt.datetime(2022, 1, 1, 18, 0, 5))).mappings().all()
+    assert d[0]["installed_on"] == dt.date(2020, 5, 1) and d[1]["installed_on"] is None
+    assert d[1]["gss_code"] is None and d[1]["operator"] is None and d[1]["max_kw"] is None
+    assert [r["started_at"] for r in s] == [dt.datetime(2022, 1, 1, 18, 0, 5), dt.datetime(2022, 1, 2, 7, 0)]
+    assert [r["kwh"] for r in s] == [10.5, 3.25]
+
+
+def test_bulk_insert_rejects_unknown_columns(engine):
+    store.migrate(engine)
+    with engine.begin() as conn, pytest.raises(ValueError, match="not_a_column"):
+        store.bulk_insert(conn, schema.devices, pd.DataFrame({"not_a_column": [1]}))
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("postgres://u:p@h:5432/db", "postgresql+psycopg://u:p@h:5432/db"),
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:////tmp/x.sqlite", "sqlite:////tmp/x.sqlite"),
+])
+def test_database_url_normalisation(raw, expected):
+    assert config.normalise_database_url(raw) == expected
+
+
+def test_unset_database_url_is_the_instance_sqlite_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path / "instance")
+    url = config.normalise_database_url(None)
+    assert url == f"sqlite:///{tmp_path / 'instance' / 'evcharge.sqlite'}"
+    eng = make_engine(None)
+    with eng.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    eng.dispose()
