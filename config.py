@@ -29,12 +29,16 @@ def normalise_database_url(url: str | None) -> str:
 class Settings:
     database_url: str
     redis_url: str | None
+    tile_url: str | None = None  # map tiles; unset = plain background (works offline)
+    tile_attribution: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             database_url=normalise_database_url(os.environ.get("DATABASE_URL")),
             redis_url=os.environ.get("REDIS_URL") or None,
+            tile_url=os.environ.get("TILE_URL") or None,
+            tile_attribution=os.environ.get("TILE_ATTRIBUTION") or None,
         )
 
 

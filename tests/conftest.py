@@ -77,3 +77,62 @@ def shared_data() -> Path:
     if not (path / "SOURCES.md").exists():
         missing(f"real data folder {path} is absent")
     return path
+
+
+# --- dashboard (issue 4): stores seeded by the real demo loader, headless Chromium for dash_duo ---
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+BROWSER_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--window-size=1280,900")
+
+
+def pytest_setup_options():
+    """dash[testing]'s hook: Debian's headless Chromium for dash_duo."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in BROWSER_FLAGS:
+        options.add_argument(flag)
+    options.binary_location = CHROMIUM
+    return options
+
+
+def run_loader(url: str, *args: str) -> None:
+    """Run the real loader CLI against ``url`` (so the dashboard's tests test the loader too)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "data.loader", "--database-url", url, *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"loader {args} failed:\n{proc.stderr[-2000:]}"
+
+
+@pytest.fixture
+def demo_store(store_url: str) -> str:
+    """A store (SQLite and PostgreSQL) holding the small deterministic demo London."""
+    run_loader(store_url, "demo", "--scale", "small", "--seed", "7")
+    return store_url
+
+
+@pytest.fixture
+def demo_sqlite(sqlite_url: str) -> str:
+    """A SQLite store with the small demo London."""
+    run_loader(sqlite_url, "demo", "--scale", "small", "--seed", "7")
+    return sqlite_url
+
+
+@pytest.fixture
+def demo_with_boundaries(demo_sqlite: str, shared_data: Path) -> str:
+    """The small demo plus real borough boundaries (so the choropleth and map clicks exist)."""
+    run_loader(demo_sqlite, "load", "boundaries", str(shared_data / "london_boroughs_simplified.geojson"))
+    return demo_sqlite
+
+
+@pytest.fixture
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,93 @@
+/* Map functions for dash-leaflet, referenced from Python through Namespace("evmap", "map").
+   dash-leaflet passes a context (holding the layer's hideout) as the last argument. */
+(function () {
+    "use strict";
+    var SELECTED = "#D55E00";
+
+    function ctx(args) {
+        return args[args.length - 1] || {};
+    }
+
+    function classOf(value, breaks) {
+        // Quintile class 0..4: how many of the four inner cuts the value exceeds.
+        var k = 0;
+        for (var i = 1; i < 5; i++) {
+            if (value > breaks[i]) { k = i; }
+        }
+        return k;
+    }
+
+    window.evmap = Object.assign({}, window.evmap, {
+        map: {
+            pointToLayer: function (feature, latlng) {
+                var h = ctx(arguments).hideout || {};
+                var colour = (h.colours || [])[feature.properties.b] || "#666666";
+                return L.circleMarker(latlng, {
+                    radius: 7, fillColor: colour, color: "#ffffff", weight: 1.5, fillOpacity: 0.95
+                });
+            },
+            clusterToLayer: function (feature, latlng) {
+                var n = feature.properties.point_count;
+                var size = Math.round(32 + Math.min(28, 8 * Math.log10(n)));
+                var icon = L.divIcon({
+                    html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
+                    className: "marker-cluster ev-cluster", iconSize: L.point(size, size)
+                });
+                return L.marker(latlng, {icon: icon, title: n + " devices", alt: n + " devices"});
+            },
+            boroughStyle: function (feature) {
+                var h = ctx(arguments).hideout || {};
+                var code = feature.properties.g;
+                var value = (h.vals || {})[code];
+                var breaks = h.breaks || [];
+                var fill = "#dddddd", opacity = 0.12;
+                if (value !== undefined && value !== null && breaks.length === 6) {
+                    fill = (h.colours || [])[classOf(value, breaks)];
+                    opacity = 0.55;
+                }
+                var selected = (h.sel || []).indexOf(code) >= 0;
+                return {
+                    fillColor: fill, fillOpacity: opacity, color: selected ? SELECTED : "#555555",
+                    weight: selected ? 5 : 1, opacity: 1
+                };
+            },
+            boroughTooltip: function (feature, layer) {
+                var h = ctx(arguments).hideout || {};
+                var text = (h.text || {})[feature.properties.g] || "<b>" + feature.properties.n + "</b>";
+                layer.bindTooltip(text, {sticky: true, className: "borough-tip"});
+            }
+        }
+    });
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        evmap: {
+            /* Build the points layer from the columnar points the browser holds, keeping only the chosen
+               bands, location types and operators (none chosen = all operators). Rebuilding the data
+               rebuilds the cluster index, so cluster counts always equal the points shown. */
+            filterPoints: function (bands, operators, locations, points, hideout) {
+                var empty = {type: "FeatureCollection", features: []};
+                if (!points || !points.id || !hideout) { return [empty, ""]; }
+                function codes(values, table) {
+                    var set = {};
+                    (values || []).forEach(function (v) { set[table.indexOf(v)] = true; });
+                    return set;
+                }
+                var bandSet = codes(bands, hideout.bands);
+                var locSet = codes(locations, hideout.locs);
+                var opSet = operators && operators.length ? codes(operators, hideout.ops) : null;
+                var features = [];
+                for (var i = 0; i < points.id.length; i++) {
+                    if (!bandSet[points.b[i]] || !locSet[points.l[i]] || (opSet && !opSet[points.o[i]])) { continue; }
+                    features.push({
+                        type: "Feature",
+                        geometry: {type: "Point", coordinates: [points.lon[i], points.lat[i]]},
+                        properties: {d: points.id[i], b: points.b[i]}
+                    });
+                }
+                var fmt = function (n) { return n.toLocaleString("en-GB"); };
+                return [{type: "FeatureCollection", features: features},
+                        fmt(features.length) + " of " + fmt(points.id.length) + " devices shown"];
+            }
+        }
+    });
+}());

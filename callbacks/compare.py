@@ -1,0 +1,48 @@
+"""Borough comparison callback: ranked bars and table for the metric and denominator."""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback, no_update
+
+from callbacks.common import borough_sums_for, empty_reason, guarded, message, validated
+from data import metrics
+from data.frames import ranking
+from figures.compare import ranking_bars
+from layouts import ids
+
+ROUND = {"value": 2, "devices": 0, "sessions": 0, "kwh": 0, "population": 0, "area_km2": 1, "plugin_vehicles": 0}
+
+
+def table_rows(ranked) -> list[dict]:
+    """Rows for the table view: the same figures as the chart, rounded for reading."""
+    out = ranked.assign(rank=range(1, len(ranked) + 1))
+    for col, digits in ROUND.items():
+        out[col] = out[col].astype(float).round(digits)
+    return out[["rank", "name", "inner_outer", *ROUND]].astype(object).where(out.notna(), None).to_dict("records")
+
+
+@callback(
+    Output(ids.COMPARE_GRAPH, "figure"),
+    Output(ids.COMPARE_WRAP, "hidden"),
+    Output(ids.COMPARE_TABLE, "data"),
+    Output(ids.COMPARE_MESSAGE, "children"),
+    Input(ids.STATE, "data"),
+)
+@guarded(lambda alert: (no_update, True, [], alert))
+def update_compare(state):
+    """The 33 boroughs ranked by the chosen metric and denominator, London as reference."""
+    state = validated(state)
+    reason = empty_reason(state)
+    if reason:
+        return no_update, True, [], message(reason)
+    sums, _ = borough_sums_for(state)
+    if sums.empty:
+        return no_update, True, [], message("No boroughs are loaded yet.")
+    metric, denom = state["metric"], state["denominator"]
+    ranked, london = ranking(sums, metric, denom)
+    d = metrics.denominator_for(metric, denom)
+    label = "London, average borough" if d.column is None and metrics.metric(metric).additive else "London"
+    fig = ranking_bars(ranked, london=london, london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
+                       title=metrics.title(metric, denom), x_title=metrics.title(metric, denom),
+                       selected=tuple(state["boroughs"]))
+    return fig, False, table_rows(ranked), None

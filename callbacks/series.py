@@ -1,0 +1,80 @@
+"""Time-series panel callbacks: the metric over time and the hour-of-week heatmap."""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback, no_update
+
+from callbacks.common import empty_reason, filter_args, guarded, message, store, validated
+from data import metrics, queries
+from data.frames import (
+    granularity_for,
+    largest_boroughs,
+    official_series,
+    stock_series,
+    usage_series,
+)
+from figures.series import hour_of_week, time_series
+from layouts import ids
+
+NO_DATA = "No charging use matches this selection in the chosen period."
+
+
+def _series_frame(db, version, state, areas, gran):
+    """(frame, official) for the metric: a stock from the devices table, or flows from rollup_daily."""
+    f = filter_args(state)
+    if state["metric"] == "devices":
+        names = [queries.LONDON, *areas]
+        frame = stock_series(queries.install_series(db, version, **f), names, state["from"], state["to"], gran)
+        official = official_series(queries.official_counts(db, version), names, state["from"], state["to"])
+        return frame, official
+    daily = queries.daily_usage(db, version, state["from"], state["to"], **f, gss_codes=tuple(areas))
+    return (usage_series(daily, gran, state["metric"]) if not daily.empty else daily), None
+
+
+@callback(
+    Output(ids.SERIES_GRAPH, "figure"),
+    Output(ids.SERIES_WRAP, "hidden"),
+    Output(ids.SERIES_MESSAGE, "children"),
+    Input(ids.STATE, "data"),
+)
+@guarded(lambda alert: (no_update, True, alert))
+def update_series(state):
+    """The metric over time for the selected boroughs (else the five largest) against London."""
+    state = validated(state)
+    reason = empty_reason(state)
+    if reason:
+        return no_update, True, message(reason)
+    db, version = store()
+    boroughs = queries.borough_frame(db, version, state["to"])
+    areas = list(state["boroughs"]) or list(largest_boroughs(boroughs))
+    gran = granularity_for(state["from"], state["to"], state["granularity"])
+    frame, official = _series_frame(db, version, state, areas, gran)
+    if frame.empty:
+        return no_update, True, message(NO_DATA)
+    m = metrics.metric(state["metric"])
+    scope = "selected boroughs" if state["boroughs"] else "the five most populous boroughs"
+    london = "London, average borough" if m.additive else "London"
+    fig = time_series(frame, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)),
+                      title=f"{m.label} by {gran}: {scope} and London", y_title=f"{m.label} ({m.unit})",
+                      london_label=london, official=official)
+    return fig, False, None
+
+
+@callback(
+    Output(ids.SERIES_HEATMAP, "figure"),
+    Output(ids.SERIES_HEATMAP_WRAP, "hidden"),
+    Input(ids.STATE, "data"),
+)
+@guarded(lambda _alert: (no_update, True))
+def update_heatmap(state):
+    """When in the week sessions start, for the selection (all London when none)."""
+    state = validated(state)
+    if empty_reason(state):
+        return no_update, True
+    db, version = store()
+    frame = queries.hour_of_week(db, version, state["from"], state["to"], **filter_args(state),
+                                 gss_codes=tuple(state["boroughs"]))
+    if frame.empty or frame["sessions"].sum() == 0:
+        return no_update, True
+    scope = "selected boroughs" if state["boroughs"] else "all London"
+    return hour_of_week(frame, title=f"When sessions start, {scope} (% of the week)"), False

@@ -1,0 +1,130 @@
+"""Pure pandas shaping from query results to the frames the panels draw (sums first, ratios last)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from data import metrics
+from data.queries import LONDON, USAGE_SUMS
+
+GRANULARITIES = ("day", "week", "month")
+_PERIOD = {"week": "W-SUN", "month": "M"}  # weeks run Monday to Sunday
+N_BOROUGHS = 33
+
+
+def period_days(start: str, end: str) -> int:
+    """Days in the inclusive period."""
+    return (date.fromisoformat(end[:10]) - date.fromisoformat(start[:10])).days + 1
+
+
+def granularity_for(start: str, end: str, choice: str = "auto") -> str:
+    """The chosen granularity, or for 'auto': day up to two months, week up to a year, else month."""
+    if choice in GRANULARITIES:
+        return choice
+    days = period_days(start, end)
+    return "day" if days <= 62 else "week" if days <= 370 else "month"
+
+
+def _bucket(days: pd.Series, gran: str) -> pd.Series:
+    if gran == "day":
+        return days.dt.normalize()
+    return days.dt.to_period(_PERIOD[gran]).dt.start_time
+
+
+def usage_series(daily: pd.DataFrame, gran: str, metric_key: str) -> pd.DataFrame:
+    """Metric per area per bucket from daily sums; London shown per average borough for totals."""
+    frame = daily.assign(bucket=_bucket(daily["day"], gran))
+    sums = frame.groupby(["area", "bucket"], as_index=False)[list(USAGE_SUMS)].sum()
+    sums["value"] = metrics.compute(metric_key, sums)
+    if metrics.metric(metric_key).additive:
+        london = sums["area"] == LONDON
+        sums.loc[london, "value"] = sums.loc[london, "value"] / N_BOROUGHS
+    return sums[["area", "bucket", "value"]]
+
+
+def bucket_ends(start: str, end: str, gran: str) -> pd.DatetimeIndex:
+    """The last day of each bucket in the period, the last one capped at the period's end."""
+    days = pd.Series(pd.date_range(start[:10], end[:10], freq="D"))
+    return pd.DatetimeIndex(days.groupby(_bucket(days, gran)).max().to_numpy())
+
+
+def stock_series(changes: pd.DataFrame, areas: list[str], start: str, end: str, gran: str) -> pd.DataFrame:
+    """Devices in service at each bucket's end, per area (London = all boroughs, shown per average borough)."""
+    ends = bucket_ends(start, end, gran)
+    rows = []
+    for area in areas:
+        sub = changes if area == LONDON else changes[changes["gss_code"] == area]
+        cum = sub.groupby("day")["change"].sum().sort_index().cumsum()
+        values = cum.reindex(cum.index.union(ends)).ffill().fillna(0.0).loc[ends]
+        if area == LONDON:
+            values = values / N_BOROUGHS
+        rows.append(pd.DataFrame({"area": area, "bucket": ends, "value": values.to_numpy()}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area", "bucket", "value"])
+
+
+def official_series(official: pd.DataFrame, areas: list[str], start: str, end: str) -> pd.DataFrame:
+    """DfT's quarterly counts for the areas within the period (London = the sum of boroughs per borough)."""
+    inside = official[(official["quarter"] >= pd.Timestamp(start[:10])) & (official["quarter"] <= pd.Timestamp(end[:10]))]
+    boroughs = inside[inside["la_code"].str.startswith("E09")]
+    rows = []
+    for area in areas:
+        if area == LONDON:
+            sub = boroughs.groupby("quarter", as_index=False)["total_devices"].sum()
+            sub["total_devices"] = sub["total_devices"] / N_BOROUGHS
+        else:
+            sub = boroughs[boroughs["la_code"] == area]
+        rows.append(pd.DataFrame({"area": area, "bucket": sub["quarter"], "value": sub["total_devices"]}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area", "bucket", "value"])
+
+
+def borough_sums(boroughs: pd.DataFrame, usage: pd.DataFrame, counts: pd.DataFrame, days: int) -> pd.DataFrame:
+    """One row per borough with every sum and denominator a metric may need."""
+    devices = counts.groupby("gss_code")["devices"].sum()
+    frame = boroughs.merge(usage, on="gss_code", how="left")
+    for col in USAGE_SUMS:
+        frame[col] = frame[col].fillna(0.0) if col in frame else 0.0
+    frame["devices"] = frame["gss_code"].map(devices).fillna(0.0)
+    frame["avg_devices"] = frame["device_days"] / max(days, 1)
+    return frame
+
+
+def _total_row(sums: pd.DataFrame) -> pd.DataFrame:
+    cols = [*USAGE_SUMS, "devices", "avg_devices", "population", "area_km2", "plugin_vehicles"]
+    return sums[cols].sum(min_count=1).to_frame().T
+
+
+def ranking(sums: pd.DataFrame, metric_key: str, denom_key: str) -> tuple[pd.DataFrame, float]:
+    """Boroughs ranked by the metric (highest first) and the London reference value."""
+    ranked = sums.assign(value=metrics.compute(metric_key, sums, denom_key))
+    ranked = ranked.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
+    london = float(metrics.compute(metric_key, _total_row(sums), denom_key).iloc[0])
+    if metrics.denominator_for(metric_key, denom_key).column is None and metrics.metric(metric_key).additive:
+        london /= N_BOROUGHS  # a total compares with the average borough, not with all of London
+    return ranked, london
+
+
+def key_figures(sums: pd.DataFrame, counts: pd.DataFrame, gss_codes: tuple) -> dict:
+    """Headline figures for the selection (all of London when none is selected)."""
+    if gss_codes:
+        sums = sums[sums["gss_code"].isin(gss_codes)]
+        counts = counts[counts["gss_code"].isin(gss_codes)]
+    total = _total_row(sums)
+    devices = float(counts["devices"].sum())
+    rapid = float(counts.loc[counts["power_band"].isin(["rapid", "ultra"]), "devices"].sum())
+    population = float(total["population"].iloc[0] or 0)
+    return {
+        "devices": devices,
+        "rapid_share": 100.0 * rapid / devices if devices else float("nan"),
+        "per_100k": 1e5 * devices / population if population else float("nan"),
+        "sessions": float(total["sessions"].iloc[0]),
+        "energy": float(total["kwh"].iloc[0]),
+        "utilisation": float(metrics.compute("utilisation", total).iloc[0]),
+    }
+
+
+def largest_boroughs(boroughs: pd.DataFrame, n: int = 5) -> tuple[str, ...]:
+    """The n most populous boroughs (area when population is not loaded)."""
+    key = "population" if boroughs["population"].notna().any() else "area_km2"
+    return tuple(boroughs.sort_values(key, ascending=False)["gss_code"].head(n))

@@ -1,0 +1,125 @@
+"""Every metric and denominator defined once: key, label, unit, formula text and how it is computed from sums.
+
+All figures are computed from summed columns (``sessions``, ``kwh``, ``plugged_hours``, ``device_days``,
+``devices``), so an average over any grain is a ratio of sums, never an average of averages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HOURS_PER_DAY = 24.0
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """num / den with 0 or missing denominators as NaN (shown as 'no data', never infinity)."""
+    den = den.astype(float).where(den.astype(float) > 0)
+    return num.astype(float) / den
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    formula: str
+    compute: Callable[[pd.DataFrame], pd.Series]
+    additive: bool  # a total that may be divided by a denominator (a ratio metric may not)
+    stock: bool = False  # a count at a moment (devices), not a flow over the period
+    fmt: str = ",.0f"
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("sessions", "Sessions", "sessions", "sum(sessions) in the period",
+               lambda f: f["sessions"].astype(float), additive=True),
+        Metric("energy", "Energy", "kWh", "sum(kWh delivered) in the period",
+               lambda f: f["kwh"].astype(float), additive=True),
+        Metric("utilisation", "Utilisation", "%",
+               "plugged-in hours / available hours, available = devices in service x 24 h per day",
+               lambda f: 100.0 * _ratio(f["plugged_hours"], f["device_days"] * HOURS_PER_DAY),
+               additive=False, fmt=".1f"),
+        Metric("sessions_per_device_day", "Sessions per device per day", "sessions",
+               "sum(sessions) / sum(devices in service on each day)",
+               lambda f: _ratio(f["sessions"], f["device_days"]), additive=False, fmt=".2f"),
+        Metric("devices", "Devices installed", "devices",
+               "devices installed and not removed at the end of the period (cumulative)",
+               lambda f: f["devices"].astype(float), additive=True, stock=True),
+    )
+}
+
+DEFAULT_METRIC = "sessions"
+
+
+@dataclass(frozen=True)
+class Denominator:
+    key: str
+    label: str  # read as "<metric> <label>"
+    column: str | None  # column of the borough frame it divides by
+    scale: float = 1.0
+
+
+DENOMINATORS: dict[str, Denominator] = {
+    d.key: d
+    for d in (
+        Denominator("total", "(total)", None),
+        Denominator("per_device", "per device", "avg_devices"),
+        Denominator("per_100k", "per 100k residents", "population", 1e5),
+        Denominator("per_km2", "per km²", "area_km2"),
+        Denominator("per_plugin", "per licensed plug-in vehicle", "plugin_vehicles"),
+    )
+}
+
+DEFAULT_DENOMINATOR = "per_100k"
+
+
+def metric(key: str) -> Metric:
+    """The metric for a key from the allowlist, the default for anything else."""
+    return METRICS.get(key, METRICS[DEFAULT_METRIC])
+
+
+def denominator_for(metric_key: str, denom_key: str) -> Denominator:
+    """Ratio metrics carry their own denominator; devices per device would be 1."""
+    m = metric(metric_key)
+    d = DENOMINATORS.get(denom_key, DENOMINATORS[DEFAULT_DENOMINATOR])
+    if not m.additive or (m.stock and d.key == "per_device"):
+        return DENOMINATORS["total"]
+    return d
+
+
+def compute(metric_key: str, sums: pd.DataFrame, denom_key: str = "total") -> pd.Series:
+    """The metric from a frame of sums, divided by the denominator column when one applies."""
+    values = metric(metric_key).compute(sums)
+    d = denominator_for(metric_key, denom_key)
+    if d.column is None:
+        return values
+    return _ratio(values, sums[d.column]) * d.scale
+
+
+def title(metric_key: str, denom_key: str = "total") -> str:
+    """'Sessions per 100k residents', 'Utilisation (%)'."""
+    m = metric(metric_key)
+    d = denominator_for(metric_key, denom_key)
+    if d.column is None:
+        return f"{m.label} ({m.unit})"
+    return f"{m.label} {d.label}"
+
+
+def fmt_value(metric_key: str, value: float, denom_key: str = "total") -> str:
+    """A value formatted for a label; 'no data' for NaN."""
+    if value is None or not np.isfinite(value):
+        return "no data"
+    spec = metric(metric_key).fmt
+    if denominator_for(metric_key, denom_key).column is not None:
+        spec = ",.2f" if abs(value) < 100 else ",.0f"
+    return format(value, spec)
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(label, unit, formula) for the help text shown in the app."""
+    return [(m.label, m.unit, m.formula) for m in METRICS.values()]

@@ -1,0 +1,224 @@
+"""Cached read queries over the rollups and reference tables (never the raw sessions table).
+
+Every query takes the store URL and its ``data_version`` first, then hashable primitives (ISO dates,
+tuples), so a refresh by the loader rolls every cache key over. Empty ``operators`` means all operators.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from cache import cache
+from data import schema as s
+from data.db import engine_for
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_OPERATOR = "Unknown"
+LONDON = "London"
+USAGE_SUMS = ("sessions", "kwh", "plugged_hours", "device_days")
+
+
+def _frame(db: str, stmt) -> pd.DataFrame:
+    with engine_for(db).connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _d(iso: str) -> date:
+    return date.fromisoformat(str(iso)[:10])
+
+
+def month_start(iso: str) -> date:
+    """First day of the month holding ``iso``."""
+    return _d(iso).replace(day=1)
+
+
+@cache.memoize(timeout=5)
+def data_version(db: str) -> str:
+    """The store's data_version ('0' before any load); cached only briefly so refreshes show fast."""
+    stmt = select(s.store_meta.c.value).where(s.store_meta.c.key == "data_version")
+    with engine_for(db).connect() as conn:
+        return str(conn.execute(stmt).scalar() or "0")
+
+
+@cache.memoize()
+def data_as_of(db: str, version: str) -> dict:
+    """The latest successful load run: when it finished and what it loaded."""
+    t = s.load_runs
+    stmt = (select(t.c.source, t.c.location, t.c.finished_at).where(t.c.status == "ok")
+            .order_by(t.c.finished_at.desc()).limit(1))
+    with engine_for(db).connect() as conn:
+        row = conn.execute(stmt).first()
+    if row is None:
+        return {}
+    return {"source": row.source, "location": row.location,
+            "finished_at": row.finished_at.isoformat(timespec="minutes") if row.finished_at else None}
+
+
+@cache.memoize()
+def date_bounds(db: str, version: str) -> tuple[str, str] | None:
+    """First and last day held in rollup_daily, ISO."""
+    c = s.rollup_daily.c
+    with engine_for(db).connect() as conn:
+        lo, hi = conn.execute(select(func.min(c.day), func.max(c.day))).first()
+    return (lo.isoformat(), hi.isoformat()) if lo else None
+
+
+@cache.memoize()
+def borough_frame(db: str, version: str, end: str) -> pd.DataFrame:
+    """Boroughs with area and the latest population and plug-in vehicle counts at or before ``end``."""
+    b, d = s.boroughs.c, s.borough_denominators.c
+    boroughs = _frame(db, select(b.gss_code, b.name, b.inner_outer, b.area_km2).order_by(b.gss_code))
+    dens = _frame(db, select(d.gss_code, d.measure, d.period, d.value))
+    if not dens.empty:
+        dens["period"] = pd.to_datetime(dens["period"])
+        # Prefer the latest period at or before the end; fall back to the earliest one held.
+        dens["late"] = dens["period"] > pd.Timestamp(_d(end))
+        dens = dens.sort_values(["late", "period"], ascending=[False, True])
+        latest = dens.groupby(["gss_code", "measure"]).tail(1)
+        wide = latest.pivot(index="gss_code", columns="measure", values="value")
+        boroughs = boroughs.merge(wide, left_on="gss_code", right_index=True, how="left")
+    for col, measure in (("population", "population"), ("plugin_vehicles", "plugin_vehicles")):
+        if measure not in boroughs:
+            boroughs[col] = float("nan")
+    return boroughs[["gss_code", "name", "inner_outer", "area_km2", "population", "plugin_vehicles"]]
+
+
+@cache.memoize()
+def borough_geometries(db: str, version: str) -> dict[str, str]:
+    """gss_code -> simplified GeoJSON geometry string, for boroughs whose boundary is loaded."""
+    b = s.boroughs.c
+    stmt = select(b.gss_code, b.geometry_web).where(b.geometry_web.is_not(None))
+    with engine_for(db).connect() as conn:
+        return {row.gss_code: row.geometry_web for row in conn.execute(stmt)}
+
+
+@cache.memoize()
+def device_frame(db: str, version: str) -> pd.DataFrame:
+    """Every device with the fields the map and counts need, ordered by device_id."""
+    c = s.devices.c
+    frame = _frame(db, select(c.device_id, c.latitude, c.longitude, c.gss_code, c.operator, c.location_type,
+                              c.power_band, c.installed_on, c.removed_on).order_by(c.device_id))
+    frame["operator"] = frame["operator"].fillna(UNKNOWN_OPERATOR).replace("", UNKNOWN_OPERATOR)
+    for col in ("installed_on", "removed_on"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def operator_names(db: str, version: str) -> list[str]:
+    """Operators, most devices first; the index in this list is the operator code on the map."""
+    return device_frame(db, version)["operator"].value_counts(sort=True).index.tolist()
+
+
+def _filter_devices(frame: pd.DataFrame, bands, operators, locations) -> pd.DataFrame:
+    keep = frame["power_band"].isin(bands) & frame["location_type"].isin(locations)
+    if operators:
+        keep &= frame["operator"].isin(operators)
+    return frame[keep]
+
+
+@cache.memoize()
+def device_counts(db: str, version: str, end: str, bands: tuple, operators: tuple,
+                  locations: tuple) -> pd.DataFrame:
+    """Devices in service at the end of the period, by borough and power band."""
+    f = _filter_devices(device_frame(db, version), bands, operators, locations)
+    when = pd.Timestamp(_d(end))
+    live = f[(f["installed_on"].isna() | (f["installed_on"] <= when))
+             & (f["removed_on"].isna() | (f["removed_on"] > when))]
+    return live.groupby(["gss_code", "power_band"]).size().rename("devices").reset_index()
+
+
+@cache.memoize()
+def install_series(db: str, version: str, bands: tuple, operators: tuple, locations: tuple) -> pd.DataFrame:
+    """Net devices added per borough per day (installs +1, removals -1); cumulate for the stock."""
+    f = _filter_devices(device_frame(db, version), bands, operators, locations).dropna(subset=["installed_on"])
+    adds = f[["gss_code", "installed_on"]].rename(columns={"installed_on": "day"}).assign(change=1)
+    gone = f.dropna(subset=["removed_on"])[["gss_code", "removed_on"]].rename(columns={"removed_on": "day"})
+    frame = pd.concat([adds, gone.assign(change=-1)], ignore_index=True)
+    return frame.groupby(["gss_code", "day"], as_index=False)["change"].sum()
+
+
+def _usage_where(stmt, table, start: str, end: str, bands, operators, locations, day_col, lo, hi):
+    c = table.c
+    stmt = stmt.where(day_col >= lo, day_col <= hi, c.power_band.in_(bands), c.location_type.in_(locations))
+    return stmt.where(c.operator.in_(operators)) if operators else stmt
+
+
+def _daily_sums():
+    c = s.rollup_daily.c
+    return (func.sum(c.sessions).label("sessions"), func.sum(c.kwh).label("kwh"),
+            func.sum(c.plugged_hours).label("plugged_hours"), func.sum(c.devices_in_service).label("device_days"))
+
+
+@cache.memoize()
+def borough_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
+                  locations: tuple) -> pd.DataFrame:
+    """Usage sums per borough over the period (rollup_daily)."""
+    t = s.rollup_daily
+    stmt = select(t.c.gss_code, *_daily_sums()).group_by(t.c.gss_code)
+    stmt = _usage_where(stmt, t, start, end, bands, operators, locations, t.c.day, _d(start), _d(end))
+    return _frame(db, stmt)
+
+
+@cache.memoize()
+def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
+                locations: tuple, gss_codes: tuple) -> pd.DataFrame:
+    """Usage sums per day for each borough in ``gss_codes`` and for London (area column)."""
+    t = s.rollup_daily
+    base = _usage_where(select(t.c.day, *_daily_sums()), t, start, end, bands, operators, locations,
+                        t.c.day, _d(start), _d(end))
+    london = _frame(db, base.group_by(t.c.day)).assign(area=LONDON)
+    frames = [london]
+    if gss_codes:
+        per = base.add_columns(t.c.gss_code.label("area")).where(t.c.gss_code.in_(gss_codes))
+        frames.append(_frame(db, per.group_by(t.c.day, t.c.gss_code)))
+    out = pd.concat(frames, ignore_index=True)
+    out["day"] = pd.to_datetime(out["day"])
+    return out[["area", "day", *USAGE_SUMS]]
+
+
+@cache.memoize()
+def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
+                 locations: tuple, gss_codes: tuple) -> pd.DataFrame:
+    """Sessions and kWh by weekday (Mon=0) and hour over the months the period touches."""
+    t = s.rollup_hour_of_week
+    stmt = select(t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"),
+                  func.sum(t.c.kwh).label("kwh")).group_by(t.c.dow, t.c.hour)
+    stmt = _usage_where(stmt, t, start, end, bands, operators, locations, t.c.month,
+                        month_start(start), month_start(end))
+    if gss_codes:
+        stmt = stmt.where(t.c.gss_code.in_(gss_codes))
+    return _frame(db, stmt)
+
+
+@cache.memoize()
+def official_counts(db: str, version: str) -> pd.DataFrame:
+    """DfT's official quarterly device counts per local authority."""
+    o = s.official_device_stats.c
+    frame = _frame(db, select(o.la_code, o.quarter, o.total_devices).order_by(o.quarter))
+    frame["quarter"] = pd.to_datetime(frame["quarter"])
+    return frame
+
+
+@cache.memoize()
+def device_detail(db: str, version: str, device_id: str, start: str, end: str) -> dict | None:
+    """One device for its popup: name, operator, connectors and power, install date, use in the period."""
+    d, k, m = s.devices.c, s.connectors.c, s.rollup_device_month.c
+    with engine_for(db).connect() as conn:
+        dev = conn.execute(select(d.device_id, d.name, d.operator, d.max_kw, d.power_band, d.installed_on,
+                                  d.location_type, d.status).where(d.device_id == device_id)).first()
+        if dev is None:
+            return None
+        plugs = conn.execute(select(k.connector_type, k.rated_kw).where(k.device_id == device_id)
+                             .order_by(k.connector_no)).all()
+        use = conn.execute(select(func.sum(m.sessions), func.sum(m.kwh), func.sum(m.plugged_hours))
+                           .where(m.device_id == device_id, m.month >= month_start(start),
+                                  m.month <= month_start(end))).first()
+    return {**dict(dev._mapping), "installed_on": dev.installed_on.isoformat() if dev.installed_on else None,
+            "connectors": [(p.connector_type, p.rated_kw) for p in plugs],
+            "sessions": int(use[0] or 0), "kwh": float(use[1] or 0.0), "plugged_hours": float(use[2] or 0.0)}

@@ -1,0 +1,62 @@
+"""Map payloads: terse device points, borough features and the choropleth's quintile classes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from data.schema import LOCATION_TYPES, POWER_BANDS
+from figures.theme import BAND_COLOURS, CLASS_COLOURS
+
+
+def points_payload(devices: pd.DataFrame, operators: list[str]) -> dict:
+    """Columnar points (the browser builds the GeoJSON): ids, rounded coords, band/operator/location codes."""
+    op_code = {name: i for i, name in enumerate(operators)}
+    band_code = {b: i for i, b in enumerate(POWER_BANDS)}
+    loc_code = {lt: i for i, lt in enumerate(LOCATION_TYPES)}
+    return {
+        "id": devices["device_id"].tolist(),
+        # 5 decimals is about 1 m: plenty for a map, and far fewer bytes.
+        "lat": devices["latitude"].round(5).tolist(),
+        "lon": devices["longitude"].round(5).tolist(),
+        "b": devices["power_band"].map(band_code).fillna(0).astype(int).tolist(),
+        "o": devices["operator"].map(op_code).fillna(-1).astype(int).tolist(),
+        "l": devices["location_type"].map(loc_code).fillna(len(LOCATION_TYPES) - 1).astype(int).tolist(),
+    }
+
+
+def points_hideout(operators: list[str]) -> dict:
+    """Lookup tables the browser's style function and legend read (codes index these lists)."""
+    return {"bands": list(POWER_BANDS), "colours": [BAND_COLOURS[b] for b in POWER_BANDS],
+            "ops": operators, "locs": list(LOCATION_TYPES)}
+
+
+def borough_features(geometries: dict[str, str], names: dict[str, str]) -> dict:
+    """A FeatureCollection of borough outlines with terse properties (g = GSS code, n = name)."""
+    features = [{"type": "Feature", "geometry": json.loads(geom), "properties": {"g": code, "n": names.get(code, code)}}
+                for code, geom in sorted(geometries.items())]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def quintile_breaks(values: pd.Series) -> list[float]:
+    """Six edges (min, four quintile cuts, max) of the finite values; [] when there are none."""
+    finite = values[np.isfinite(values.astype(float))].astype(float)
+    if finite.empty:
+        return []
+    return [float(v) for v in np.quantile(finite, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])]
+
+
+def choropleth_hideout(ranked: pd.DataFrame, labels: dict[str, str], selected: tuple) -> dict:
+    """Values, class edges, colours, hover text and the selection for the borough style function."""
+    values = {g: (float(v) if np.isfinite(v) else None) for g, v in zip(ranked["gss_code"], ranked["value"], strict=True)}
+    return {"vals": values, "breaks": quintile_breaks(ranked["value"]), "colours": list(CLASS_COLOURS),
+            "text": labels, "sel": list(selected)}
+
+
+def legend_rows(breaks: list[float], fmt) -> list[tuple[str, str]]:
+    """(colour, 'from - to') for each quintile class."""
+    if not breaks:
+        return []
+    return [(CLASS_COLOURS[i], f"{fmt(breaks[i])} – {fmt(breaks[i + 1])}") for i in range(5)]

@@ -1,0 +1,62 @@
+"""Time-series and hour-of-week figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from figures.theme import LONDON_COLOUR, PALETTE, base_layout
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _colour(areas: list[str], london: str) -> dict[str, str]:
+    others = [a for a in areas if a != london]
+    return {london: LONDON_COLOUR, **{a: PALETTE[i % len(PALETTE)] for i, a in enumerate(others)}}
+
+
+def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_title: str,
+                london: str = "London", london_label: str = "London",
+                official: pd.DataFrame | None = None) -> go.Figure:
+    """One line per area (London dashed), optional official counts as markers in the same colour."""
+    seen = list(dict.fromkeys(frame["area"]))
+    areas = [a for a in seen if a != london] + [a for a in seen if a == london]  # the reference line last
+    colours = _colour(areas, london)
+    fig = go.Figure()
+    for area in areas:
+        sub = frame[frame["area"] == area]
+        label = london_label if area == london else names.get(area, area)
+        fig.add_trace(go.Scatter(
+            x=sub["bucket"], y=sub["value"], name=label, mode="lines", legendgroup=area,
+            line=dict(color=colours[area], width=3, dash="dash" if area == london else "solid"),
+            hovertemplate="%{x|%d %b %Y}: %{y:,.2f}<extra>" + label + "</extra>"))
+    if official is not None and not official.empty:
+        for area in dict.fromkeys(official["area"]):
+            sub = official[official["area"] == area]
+            label = (london_label if area == london else names.get(area, area)) + " (DfT official)"
+            fig.add_trace(go.Scatter(
+                x=sub["bucket"], y=sub["value"], name=label, mode="markers", legendgroup=area,
+                marker=dict(color=colours.get(area, LONDON_COLOUR), size=10, symbol="diamond-open",
+                            line=dict(width=2)),
+                hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>" + label + "</extra>"))
+    base_layout(fig, title=title, height=380)
+    fig.update_layout(dragmode="zoom", hovermode="x unified", uirevision="series")
+    fig.update_yaxes(title_text=y_title, fixedrange=True, rangemode="tozero")
+    fig.update_xaxes(title_text=None)
+    return fig
+
+
+def hour_of_week(frame: pd.DataFrame, *, title: str, value: str = "sessions") -> go.Figure:
+    """7 x 24 heatmap of the share of the week's use starting in each hour (Mon first)."""
+    grid = (frame.pivot_table(index="dow", columns="hour", values=value, aggfunc="sum")
+            .reindex(index=range(7), columns=range(24)).fillna(0.0))
+    total = grid.to_numpy().sum()
+    share = grid / total * 100.0 if total else grid
+    fig = go.Figure(go.Heatmap(
+        z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
+        colorbar=dict(title=dict(text="% of week"), thickness=14),
+        hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>"))
+    base_layout(fig, title=title, height=300)
+    fig.update_yaxes(autorange="reversed", fixedrange=True)
+    fig.update_xaxes(title_text="Hour of day", fixedrange=True, dtick=2)
+    return fig

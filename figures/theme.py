@@ -1,0 +1,32 @@
+"""Colours and the base layout every figure shares (big readable type, colour-blind-safe palette)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Okabe-Ito: safe for the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+LONDON_COLOUR = "#333333"
+BAND_COLOURS = {"slow": "#56B4E9", "fast": "#009E73", "rapid": "#E69F00", "ultra": "#D55E00"}
+INNER_OUTER_COLOURS = {"Inner": "#0072B2", "Outer": "#9BC5E3"}
+SELECTED_COLOUR = "#D55E00"
+# Quintile classes, light to dark (ColorBrewer YlGnBu 5, colour-blind safe).
+CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size=15, color="#1b1b1b")
+
+
+def base_layout(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
+    """Apply the shared look: white background, large type, tight margins, legend on top."""
+    fig.update_layout(
+        template="plotly_white",
+        font=FONT,
+        title=dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top", font=dict(size=17)) if title else None,
+        margin=dict(l=10, r=10, t=44 if title else 16, b=10),
+        # Legend under the plot, so it never collides with the title or the modebar.
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=14)),
+        hoverlabel=dict(font_size=15),
+        height=height,
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig

@@ -1,0 +1,59 @@
+"""Header: title, 'data as of' line, key figures and the metric definitions."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from data import metrics
+from layouts import ids
+
+KEY_FIGURES = (  # key, label, unit suffix, format
+    ("devices", "Devices", "", ",.0f"),
+    ("rapid_share", "Rapid share", "%", ".1f"),
+    ("per_100k", "Devices per 100k residents", "", ",.1f"),
+    ("sessions", "Sessions", "", ",.0f"),
+    ("energy", "Energy", " kWh", ",.0f"),
+    ("utilisation", "Utilisation", "%", ".1f"),
+)
+
+
+def as_of_text(as_of: dict) -> str:
+    """'Data as of 2026-11-27 03:10 (source: demo)' or a plain note when nothing is loaded."""
+    if not as_of:
+        return "No data loaded yet."
+    return f"Data as of {as_of['finished_at'].replace('T', ' ')} UTC · source: {as_of['source']}"
+
+
+def key_figure_cards(values: dict, scope: str) -> list:
+    """One card per key figure; NaN shows as an en dash."""
+    cards = []
+    for key, label, unit, spec in KEY_FIGURES:
+        v = values.get(key)
+        text = "–" if v is None or v != v else format(v, spec)
+        value = [text, html.Span(unit.strip(), className="kf-unit")] if unit and text != "–" else text
+        cards.append(html.Div([html.Div(value, className="kf-value"), html.Div(label, className="kf-label")],
+                              className="kf-card", id=f"kf-{key}"))
+    return [html.Div(scope, className="kf-scope"), html.Div(cards, className="kf-row")]
+
+
+def metric_help() -> html.Details:
+    """The metric definitions, shown as help text."""
+    rows = [html.Tr([html.Td(label), html.Td(unit), html.Td(formula)]) for label, unit, formula in metrics.help_rows()]
+    return html.Details([
+        html.Summary("How the figures are defined"),
+        dbc.Table([html.Thead(html.Tr([html.Th("Metric"), html.Th("Unit"), html.Th("Formula")])), html.Tbody(rows)],
+                  size="sm", bordered=False, className="help-table"),
+        html.P("Averages are ratios of sums over the whole selection, never averages of averages. "
+               "Comparisons divide by devices in service (average over the period), residents, area "
+               "or licensed plug-in vehicles, as chosen."),
+    ], id=ids.HEADER_HELP, className="help")
+
+
+def header(as_of: dict) -> html.Header:
+    """The page header; key figures are filled by a callback."""
+    return html.Header([
+        html.Div([html.H1("London EV charge points"),
+                  html.Div(as_of_text(as_of), id=ids.HEADER_AS_OF, className="as-of")], className="title-row"),
+        html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
+    ], className="app-header")

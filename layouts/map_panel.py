@@ -1,0 +1,56 @@
+"""Map panel: every device as one clustered GeoJSON layer, the borough choropleth, legend and popup."""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import html
+from dash_extensions.javascript import Namespace
+
+from layouts import ids
+
+ns = Namespace("evmap", "map")
+LONDON_CENTRE = (51.49, -0.11)
+
+
+def band_legend(hideout: dict) -> html.Div:
+    """Power band colours for the points."""
+    items = [html.Span([html.I(className="dot", style={"background": c}), b])
+             for b, c in zip(hideout["bands"], hideout["colours"], strict=True)]
+    return html.Div(items, className="band-legend")
+
+
+def choropleth_legend(title: str, rows: list[tuple[str, str]]) -> list:
+    """Quintile classes as swatches; empty when there is no choropleth."""
+    if not rows:
+        return []
+    return [html.Div(title, className="legend-title")] + [
+        html.Div([html.I(className="swatch", style={"background": c}), label], className="legend-row")
+        for c, label in rows]
+
+
+def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: dict,
+              points_hideout: dict) -> html.Section:
+    """The map; without TILE_URL (or offline) the plain background of .leaflet-container shows."""
+    layers = []
+    if tile_url:
+        layers.append(dl.TileLayer(url=tile_url, attribution=attribution or "", maxZoom=19))
+    layers += [
+        dl.GeoJSON(id=ids.MAP_BOROUGHS, data=boroughs_geojson, style=ns("boroughStyle"),
+                   onEachFeature=ns("boroughTooltip"), hideout={"vals": {}, "breaks": [], "sel": [], "text": {}},
+                   hoverStyle={"weight": 4, "color": "#222"}),
+        dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
+                   pointToLayer=ns("pointToLayer"), clusterToLayer=ns("clusterToLayer"), hideout=points_hideout,
+                   superClusterOptions={"radius": 60, "maxZoom": 16}, zoomToBoundsOnClick=True),
+        dl.LayerGroup(id=ids.MAP_POPUP),
+        html.Div(id=ids.MAP_LEGEND, className="map-legend leaflet-bottom-right-box"),
+    ]
+    return html.Section([
+        html.Div([html.H2("Charge points"), html.Span(id=ids.MAP_COUNT, className="map-count")],
+                 className="panel-title"),
+        html.Div(id=ids.MAP_MESSAGE),
+        dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, minZoom=9, maxZoom=18, preferCanvas=True,
+               className="map", attributionControl=bool(tile_url)),
+        band_legend(points_hideout),
+        html.P("Click a borough to select it (click again to deselect). Click a device for its details.",
+               className="hint"),
+    ], className="panel map-panel", **{"aria-label": "Map of charge points"})

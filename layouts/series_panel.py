@@ -1,0 +1,23 @@
+"""Time-series panel: the metric over time and the hour-of-week heatmap."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from layouts import ids
+
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+
+
+def series_panel(granularity: str) -> html.Section:
+    """Graphs start hidden behind the message slot until their callbacks fill them."""
+    return html.Section([
+        html.Div([html.H2("Over time"), dcc.RadioItems(
+            id=ids.SERIES_GRANULARITY, value=granularity, inline=True, className="radios",
+            options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")])],
+            className="panel-title"),
+        html.Div(id=ids.SERIES_MESSAGE),
+        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG), id=ids.SERIES_WRAP),
+        html.P("Drag across the chart to set the date range for every panel.", className="hint"),
+        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG), id=ids.SERIES_HEATMAP_WRAP),
+    ], className="panel series-panel", **{"aria-label": "Use over time"})

@@ -1,0 +1,30 @@
+"""The app shell: owns the state and points stores, the alert area and the three panels."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from layouts import ids
+from layouts.compare_panel import compare_panel
+from layouts.filters import filter_bar
+from layouts.header import header, metric_help
+from layouts.map_panel import map_panel
+from layouts.series_panel import series_panel
+
+
+def shell(ctx: dict) -> html.Div:
+    """Compose the page from a context of already-queried values (see callbacks.page.page_context)."""
+    state = ctx["state"]
+    return html.Div([
+        dcc.Store(id=ids.STATE, data=state),
+        dcc.Store(id=ids.POINTS, data=ctx["points"]),
+        header(ctx["as_of"]),
+        html.Div(ctx.get("alert"), id=ids.ALERT),
+        filter_bar(state, ctx["bounds"], ctx["operators"], ctx["boroughs"]),
+        metric_help(),
+        html.Main([
+            map_panel(ctx["tile_url"], ctx["tile_attribution"], ctx["borough_features"], ctx["points_hideout"]),
+            series_panel(state["granularity"]),
+            compare_panel(),
+        ], className="panels"),
+    ], className="app")
