@@ -86,6 +86,10 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
         if "evses" not in loc and "coordinates" not in loc:
             raise SourceError(f"object {n} is not an OCPI Location (no coordinates or evses): "
                               "expected OCPI 2.2.1 Locations")
+        if not isinstance(loc.get("evses") or [], list):
+            parsed.rows_in += 1
+            parsed.bad(n, loc, f"evses is not a list: {type(loc['evses']).__name__}")
+            continue
         if loc.get("publish") is False:
             parsed.notes["unpublished locations (publish=false) not loaded"] += 1
             continue

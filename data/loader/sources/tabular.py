@@ -34,6 +34,8 @@ def _unique(header: list[str]) -> list[str]:
 
 def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
     """Rows of a CSV as strings; ragged rows quarantined; a truncated or malformed file fails."""
+    if text.lstrip()[:1] in ("{", "["):
+        raise SourceError("this is JSON (GeoJSON or OCPI?), not a CSV file; expected a CSV with column names")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
