@@ -9,6 +9,7 @@ from data import metrics
 from data.frames import ranking
 from figures.compare import ranking_bars
 from layouts import ids
+from layouts.compare_panel import compare_table
 
 ROUND = {"value": 2, "devices": 0, "sessions": 0, "kwh": 0, "population": 0, "area_km2": 1, "plugin_vehicles": 0}
 
@@ -24,7 +25,7 @@ def table_rows(ranked) -> list[dict]:
 @callback(
     Output(ids.COMPARE_GRAPH, "figure"),
     Output(ids.COMPARE_WRAP, "hidden"),
-    Output(ids.COMPARE_TABLE, "data"),
+    Output(ids.COMPARE_TABLE, "children"),
     Output(ids.COMPARE_MESSAGE, "children"),
     Input(ids.STATE, "data"),
 )
@@ -45,4 +46,4 @@ def update_compare(state):
     fig = ranking_bars(ranked, london=london, london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
                        title=metrics.title(metric, denom), x_title=metrics.title(metric, denom),
                        selected=tuple(state["boroughs"]))
-    return fig, False, table_rows(ranked), None
+    return fig, False, compare_table(table_rows(ranked), metrics.title(metric, denom)), None

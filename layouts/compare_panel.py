@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import ids
 from layouts.series_panel import GRAPH_CONFIG
 
+TEXT_COLUMNS = ("name", "inner_outer")
 TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/Outer"), ("value", "Value"),
                  ("devices", "Devices"), ("sessions", "Sessions"), ("kwh", "kWh"),
                  ("population", "Residents"), ("area_km2", "km²"), ("plugin_vehicles", "Plug-in vehicles")]
@@ -15,11 +16,7 @@ TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/O
 
 def compare_panel() -> html.Section:
     """Chart and table tabs; both filled by one callback."""
-    table = dash_table.DataTable(
-        id=ids.COMPARE_TABLE, columns=[{"name": label, "id": key} for key, label in TABLE_COLUMNS],
-        sort_action="native", page_action="none", style_table={"overflowX": "auto", "maxHeight": "760px"},
-        fixed_rows={"headers": True}, style_cell={"fontSize": "15px", "padding": "4px 8px", "textAlign": "right"},
-        style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "left"} for c in ("name", "inner_outer")])
+    table = html.Div(id=ids.COMPARE_TABLE, className="compare-table")
     return html.Section([
         html.Div(html.H2("Boroughs compared"), className="panel-title"),
         html.Div(id=ids.COMPARE_MESSAGE),
@@ -30,3 +27,21 @@ def compare_panel() -> html.Section:
         ], id=ids.COMPARE_TABS, active_tab="chart"),
         html.P("Click a bar to select that borough everywhere.", className="hint"),
     ], className="panel compare-panel", **{"aria-label": "Borough comparison"})
+
+
+def compare_table(rows: list[dict], value_label: str) -> dbc.Table:
+    """The comparison as a plain table (numbers right-aligned), the same figures as the chart."""
+    head = [html.Th(value_label if key == "value" else label, scope="col",
+                    className="" if key in TEXT_COLUMNS else "num") for key, label in TABLE_COLUMNS]
+    body = [html.Tr([html.Td(_cell(row.get(key)), className="" if key in TEXT_COLUMNS else "num")
+                     for key, _ in TABLE_COLUMNS]) for row in rows]
+    return dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], striped=True, hover=True, size="sm",
+                     responsive=True)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 100 and value != int(value) else f"{value:,.0f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)

@@ -1,0 +1,116 @@
+"""Callbacks called directly and through /_dash-update-component on a store seeded by the demo loader."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app import create_app
+from callbacks import compare, header, series
+from callbacks.selection import default_state
+from callbacks.state import reduce_state
+from layouts import ids
+
+
+@pytest.fixture
+def dash_app(demo_sqlite):
+    return create_app(demo_sqlite)
+
+
+def _state(app, **changes) -> dict:
+    with app.server.test_request_context():
+        from callbacks.common import store
+        from data import queries
+
+        db, version = store()
+        return {**default_state(queries.date_bounds(db, version)), **changes}
+
+
+def post(app, output_id: str, values: dict, changed: list[str]):
+    """POST one callback the way the renderer does; values maps 'id.prop' to its current value."""
+    key = next(k for k in app.callback_map if f"{output_id}." in k.split("...")[0] or k.startswith(f"{output_id}."))
+    cb = app.callback_map[key]
+
+    def spec(items):
+        return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+                for i in items]
+
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+               for part in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": spec(cb["inputs"]),
+            "state": spec(cb["state"]), "changedPropIds": changed}
+    return app.server.test_client().post("/_dash-update-component", json=body)
+
+
+def test_cbk001_reducer_toggles_boroughs_and_takes_a_range_from_the_time_axis():
+    state = default_state(("2024-01-01", "2024-12-31"))
+    click = {"properties": {"g": "E09000007", "n": "Camden"}}
+    picked = reduce_state(state, ids.MAP_BOROUGHS, {ids.MAP_BOROUGHS: click})
+    assert picked["boroughs"] == ["E09000007"]
+    assert reduce_state(picked, ids.MAP_BOROUGHS, {ids.MAP_BOROUGHS: click})["boroughs"] == []
+    bar = {"points": [{"customdata": "E09000033"}]}
+    assert reduce_state(picked, ids.COMPARE_GRAPH, {ids.COMPARE_GRAPH: bar})["boroughs"] == ["E09000007", "E09000033"]
+    ranged = reduce_state(state, ids.SERIES_GRAPH,
+                          {ids.SERIES_GRAPH: {"xaxis.range[0]": "2024-03-01 05:00", "xaxis.range[1]": "2024-04-02"}})
+    assert (ranged["from"], ranged["to"]) == ("2024-03-01", "2024-04-02")
+    assert reduce_state(state, ids.SERIES_GRAPH, {ids.SERIES_GRAPH: {"autosize": True}}) == state
+
+
+def test_cbk002_panels_called_directly_follow_the_state(dash_app):
+    state = _state(dash_app)
+    with dash_app.server.test_request_context():
+        fig, hidden, table, msg = compare.update_compare(state)
+        assert not hidden and msg is None and len(table.children[1].children) == 33
+        assert sum(len(t.y) for t in fig.data) == 33
+        picked = {**state, "boroughs": [fig.data[0].customdata[0]]}
+        fig2, *_ = compare.update_compare(picked)
+        assert max(fig2.data[0].marker.line.width) == 4
+        line, hidden, _ = series.update_series(state)
+        assert not hidden and len(line.data) == 6  # five largest boroughs and London
+        line, *_ = series.update_series(picked)
+        assert len(line.data) == 2
+        cards = header.update_key_figures(picked)
+        assert "Devices" in json.dumps(cards[1].to_plotly_json(), default=str)
+
+
+def test_cbk003_an_empty_selection_is_a_plain_message(dash_app):
+    state = _state(dash_app, bands=[])
+    with dash_app.server.test_request_context():
+        fig, hidden, rows, msg = compare.update_compare(state)
+        assert hidden and rows == [] and "power band" in msg.children
+        _, hidden, msg = series.update_series(state)
+        assert hidden and "power band" in msg.children
+
+
+def test_cbk004_http_map_click_selects_a_borough_and_tampered_values_fall_back(dash_app):
+    state = _state(dash_app)
+    values = {f"{ids.STATE}.data": {**state, "metric": "sessions; DROP TABLE devices", "boroughs": ["<script>"]},
+              f"{ids.MAP_BOROUGHS}.n_clicks": 1,
+              f"{ids.MAP_BOROUGHS}.clickData": {"properties": {"g": "E09000007"}},
+              f"{ids.FILTER_DATES}.start_date": state["from"], f"{ids.FILTER_DATES}.end_date": state["to"]}
+    resp = post(dash_app, ids.STATE, values, [f"{ids.MAP_BOROUGHS}.n_clicks"])
+    assert resp.status_code == 200
+    out = resp.get_json()["response"]
+    assert out[ids.STATE]["data"]["boroughs"] == ["E09000007"]
+    assert out[ids.STATE]["data"]["metric"] == "sessions"
+    assert out[ids.FILTER_BOROUGHS]["value"] == ["E09000007"]
+
+
+def test_cbk005_http_comparison_responds_with_a_figure(dash_app):
+    state = _state(dash_app, boroughs=["E09000007"], metric="utilisation")
+    resp = post(dash_app, ids.COMPARE_GRAPH, {f"{ids.STATE}.data": state}, [f"{ids.STATE}.data"])
+    assert resp.status_code == 200
+    out = resp.get_json()["response"]
+    assert out[ids.COMPARE_WRAP]["hidden"] is False
+    assert out[ids.COMPARE_GRAPH]["figure"]["layout"]["title"]["text"] == "Utilisation (%)"
+
+
+def test_cbk006_a_broken_store_gives_a_banner_not_a_stack_trace(sqlite_url):
+    app = create_app(sqlite_url)  # never migrated: every table is missing
+    resp = post(app, ids.COMPARE_GRAPH, {f"{ids.STATE}.data": default_state(None)}, [f"{ids.STATE}.data"])
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    assert "could not be drawn" in body and "Traceback" not in body and "sqlite" not in body.lower()
+    page = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    assert "could not be drawn" in page and "Traceback" not in page

@@ -1,0 +1,117 @@
+"""Cached read queries against stores seeded by the real demo loader, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pandas as pd
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from cache import cache
+from data import queries as q
+from data.db import engine_for
+from data.schema import LOCATION_TYPES, POWER_BANDS
+from tests.conftest import run_loader
+
+ALL = {"bands": tuple(POWER_BANDS), "operators": (), "locations": tuple(LOCATION_TYPES)}
+
+
+@pytest.fixture
+def ctx():
+    """An app context with a fresh SimpleCache, as the dashboard runs queries."""
+    app = Flask(__name__)
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    with app.app_context():
+        yield app
+
+
+def _scalar(url: str, sql: str):
+    with engine_for(url).connect() as conn:
+        return conn.execute(text(sql)).scalar()
+
+
+def test_qry001_reference_queries(demo_store, ctx):
+    v = q.data_version(demo_store)
+    assert v not in ("", "0")
+    lo, hi = q.date_bounds(demo_store, v)
+    assert lo <= hi
+    boroughs = q.borough_frame(demo_store, v, hi)
+    assert len(boroughs) == 33 and boroughs["population"].notna().all()
+    devices = q.device_frame(demo_store, v)
+    assert len(devices) == _scalar(demo_store, "SELECT count(*) FROM devices")
+    assert set(q.operator_names(demo_store, v)) == set(devices["operator"])
+    assert q.data_as_of(demo_store, v)["source"]
+
+
+def test_qry002_usage_sums_match_the_sessions_behind_the_rollups(demo_store, ctx):
+    v = q.data_version(demo_store)
+    lo, hi = q.date_bounds(demo_store, v)
+    usage = q.borough_usage(demo_store, v, lo, hi, **ALL)
+    expected = _scalar(demo_store, "SELECT count(*) FROM sessions s JOIN devices d ON d.device_id = s.device_id "
+                                   "WHERE d.gss_code IS NOT NULL AND d.power_band IN ('slow','fast','rapid','ultra')")
+    assert usage["sessions"].sum() == expected
+    daily = q.daily_usage(demo_store, v, lo, hi, **ALL, gss_codes=tuple(usage["gss_code"][:2]))
+    london = daily[daily["area"] == q.LONDON]
+    assert london["sessions"].sum() == expected
+    for code in usage["gss_code"][:2]:
+        assert daily.loc[daily["area"] == code, "kwh"].sum() == pytest.approx(
+            usage.loc[usage["gss_code"] == code, "kwh"].iloc[0])
+
+
+def test_qry003_filters_partition_the_totals(demo_store, ctx):
+    v = q.data_version(demo_store)
+    lo, hi = q.date_bounds(demo_store, v)
+    total = q.borough_usage(demo_store, v, lo, hi, **ALL)["sessions"].sum()
+    by_band = sum(q.borough_usage(demo_store, v, lo, hi, bands=(b,), operators=(), locations=ALL["locations"])
+                  ["sessions"].sum() for b in POWER_BANDS)
+    assert by_band == total
+    top = q.operator_names(demo_store, v)[0]
+    one = q.borough_usage(demo_store, v, lo, hi, bands=ALL["bands"], operators=(top,), locations=ALL["locations"])
+    assert 0 < one["sessions"].sum() < total
+
+
+def test_qry004_hour_of_week_and_devices(demo_store, ctx):
+    v = q.data_version(demo_store)
+    lo, hi = q.date_bounds(demo_store, v)
+    total = q.borough_usage(demo_store, v, lo, hi, **ALL)["sessions"].sum()
+    how = q.hour_of_week(demo_store, v, lo, hi, **ALL, gss_codes=())
+    assert how["sessions"].sum() == total
+    assert how["dow"].between(0, 6).all() and how["hour"].between(0, 23).all()
+    counts = q.device_counts(demo_store, v, hi, **ALL)
+    changes = q.install_series(demo_store, v, **ALL)
+    live_at_end = changes.loc[changes["day"] <= pd.Timestamp(hi), "change"].sum()
+    assert counts["devices"].sum() == live_at_end > 0
+
+
+def test_qry005_device_detail_reads_the_device_month_rollup(demo_store, ctx):
+    v = q.data_version(demo_store)
+    lo, hi = q.date_bounds(demo_store, v)
+    busiest = _scalar(demo_store, "SELECT device_id FROM rollup_device_month GROUP BY device_id "
+                                  "ORDER BY sum(sessions) DESC LIMIT 1")
+    dev = q.device_detail(demo_store, v, busiest, lo, hi)
+    assert dev["sessions"] == _scalar(demo_store, f"SELECT sum(sessions) FROM rollup_device_month "
+                                                  f"WHERE device_id = '{busiest}'")
+    assert dev["device_id"] == busiest and dev["connectors"]
+    assert q.device_detail(demo_store, v, "no-such-device'; --", lo, hi) is None
+
+
+@pytest.mark.redis
+def test_qry006_a_refresh_rolls_every_cache_key_over(demo_sqlite, redis_url):
+    app = Flask(__name__)
+    cache.init_app(app, config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url,
+                                "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}:"})
+    with app.app_context():
+        v1 = q.data_version(demo_sqlite)
+        lo, hi = q.date_bounds(demo_sqlite, v1)
+        first = q.borough_usage(demo_sqlite, v1, lo, hi, **ALL)["sessions"].sum()
+        run_loader(demo_sqlite, "demo", "--scale", "small", "--seed", "8")
+        cache.delete_memoized(q.data_version)  # the version is cached for 5 s only; skip the wait
+        v2 = q.data_version(demo_sqlite)
+        assert v2 != v1
+        lo2, hi2 = q.date_bounds(demo_sqlite, v2)
+        second = q.borough_usage(demo_sqlite, v2, lo2, hi2, **ALL)["sessions"].sum()
+        assert second == _scalar(demo_sqlite, "SELECT sum(sessions) FROM rollup_daily "
+                                              "WHERE power_band IN ('slow','fast','rapid','ultra')")
+        assert q.borough_usage(demo_sqlite, v1, lo, hi, **ALL)["sessions"].sum() == first  # old key, old value
