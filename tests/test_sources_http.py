@@ -56,6 +56,8 @@ class Handler(BaseHTTPRequestHandler):
         Handler.requests.append(self.path)
         if parts.path in self.files:
             return self._send(200, self.files[parts.path].read_bytes(), "text/csv")
+        if parts.path == "/ocpi/private" and self.headers.get("Authorization") != "Token s3cret":
+            return self._send(401, b'{"status_code": 2001, "status_message": "unauthorized"}')
         if parts.path.startswith("/ocpi/"):
             return self._ocpi(parts.path, int(query.get("offset", 0)), int(query.get("limit", PAGE)))
         if parts.path == "/500":
@@ -79,6 +81,8 @@ class Handler(BaseHTTPRequestHandler):
     def _ocpi(self, path: str, offset: int, limit: int):
         data = self.locations[offset:offset + limit]
         total = 10 if path == "/ocpi/short" else len(self.locations)
+        if path == "/ocpi/private":
+            data, total = data[:5], 5
         if path == "/ocpi/short":
             data = data[:3] if offset == 0 else []
         body = json.dumps({"data": data, "status_code": 1000, "timestamp": "2024-06-01T00:00:00Z"}).encode()
@@ -130,6 +134,13 @@ def test_ht002_ocpi_pagination(store_url, server, path):
     assert len([r for r in Handler.requests if r.startswith(path)]) == 3
     by_borough = devices_by_borough(engine)
     assert sum(by_borough.values()) == 1067 and len(by_borough) == 26
+
+
+def test_ht005_ocpi_token(london, server):
+    with pytest.raises(SourceError, match="HTTP 401"):
+        load(london, "ocpi-locations", f"{server}/ocpi/private")
+    load(london, "ocpi-locations", f"{server}/ocpi/private", "--token", "s3cret")
+    assert last_run(london)["rows_loaded"] == 5
 
 
 FAILURES = [

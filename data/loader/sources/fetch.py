@@ -19,10 +19,10 @@ def is_url(location: str) -> bool:
     return str(location).lower().startswith(("http://", "https://"))
 
 
-def http_get(url: str, timeout: float, params: dict | None = None) -> requests.Response:
+def http_get(url: str, timeout: float, headers: dict | None = None) -> requests.Response:
     """GET a URL; a timeout, a refused connection, an error status or a short body is a SourceError."""
     try:
-        response = requests.get(url, params=params, timeout=timeout)
+        response = requests.get(url, headers=headers, timeout=timeout)
     except requests.Timeout as exc:
         raise SourceError(f"{url}: no answer within {timeout:g} s (timeout); expected the file") from exc
     except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:

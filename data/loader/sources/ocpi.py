@@ -13,11 +13,16 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 10_000
 
 
-def records(location: str, parsed: Parsed, timeout: float) -> list[tuple[int, dict]]:
+def add_options(parser) -> None:
+    parser.add_argument("--token", help="OCPI credentials token, sent as 'Authorization: Token TOKEN'")
+
+
+def records(location: str, parsed: Parsed, opts) -> list[tuple[int, dict]]:
     """(record number, object) for every OCPI object at a path or URL."""
     if not is_url(location):
-        return _from_text(read_text(location, timeout), parsed, 1)
-    return _paged(location, parsed, timeout)
+        return _from_text(read_text(location, opts.timeout), parsed, 1)
+    headers = {"Authorization": f"Token {opts.token}"} if getattr(opts, "token", None) else None
+    return _paged(location, parsed, opts.timeout, headers)
 
 
 def _from_text(text: str, parsed: Parsed, first: int) -> list[tuple[int, dict]]:
@@ -80,13 +85,13 @@ def _with_offset(url: str, offset: int, limit: int | None) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def _paged(url: str, parsed: Parsed, timeout: float) -> list[tuple[int, dict]]:
+def _paged(url: str, parsed: Parsed, timeout: float, headers: dict | None) -> list[tuple[int, dict]]:
     """Follow the Link rel=next header, else offset/limit against X-Total-Count."""
     out: list[tuple[int, dict]] = []
     seen, total, next_url = set(), None, url
     while next_url and len(seen) < MAX_PAGES:
         seen.add(next_url)
-        response = http_get(next_url, timeout)
+        response = http_get(next_url, timeout, headers)
         body = response.content
         if _HTML.match(body[:200]):
             raise SourceError(f"{next_url}: the server sent an HTML page, not OCPI JSON")

@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
-from data.loader.sources.ocpi import records
+from data.loader.sources.ocpi import add_options, records
 from data.loader.sources.runner import run_source
 from data.loader.sources.sessions import check, known_devices, write_sessions
 from data.loader.sources.tabular import datetimes, numbers
@@ -25,7 +25,7 @@ def _row(n: int, obj: dict) -> dict:
 def parse(location: str, opts, context: Connection | set | None = None) -> Parsed:
     """CDR/Session objects -> sessions; bad ones quarantined with their record number."""
     parsed = Parsed(SOURCE, location)
-    objs = records(location, parsed, opts.timeout)
+    objs = records(location, parsed, opts)
     if objs and not any("start_date_time" in o for _, o in objs[:50]):
         raise SourceError("not OCPI CDRs or Sessions (no start_date_time): expected objects with "
                           "start_date_time, end_date_time, total_energy/kwh and an EVSE uid")
@@ -45,5 +45,6 @@ def parse(location: str, opts, context: Connection | set | None = None) -> Parse
 def load(engine, location: str, options=None) -> int | None:
     """`python -m data.loader load ocpi-cdrs FILE_OR_URL`."""
     parser = option_parser(SOURCE)
+    add_options(parser)
     opts = parse_options(parser, options or {})
     return run_source(engine, SOURCE, location, opts, parser, parse, write_sessions)

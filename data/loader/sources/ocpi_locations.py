@@ -14,7 +14,7 @@ from data.loader.sources.devices import (
     power_band,
     write_devices,
 )
-from data.loader.sources.ocpi import records
+from data.loader.sources.ocpi import add_options, records
 from data.loader.sources.runner import run_source
 
 SOURCE = "ocpi-locations"
@@ -26,6 +26,7 @@ PHASES = {"AC_3_PHASE": 3, "AC_2_PHASE": 2, "AC_2_PHASE_SPLIT": 2}
 def _parser():
     p = option_parser(SOURCE)
     p.add_argument("--replace", action="store_true", help="first remove every device an earlier ocpi load added")
+    add_options(p)
     return p
 
 
@@ -82,7 +83,7 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     """OCPI Locations -> London devices (one per EVSE) and connectors; bad EVSEs quarantined."""
     parsed = Parsed(SOURCE, location)
     devices, cons = [], []
-    for n, loc in records(location, parsed, opts.timeout):
+    for n, loc in records(location, parsed, opts):
         if "evses" not in loc and "coordinates" not in loc:
             raise SourceError(f"object {n} is not an OCPI Location (no coordinates or evses): "
                               "expected OCPI 2.2.1 Locations")
