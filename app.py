@@ -9,6 +9,7 @@ import dash
 
 import callbacks
 import config
+import web
 from cache import cache
 from callbacks.page import build_layout
 
@@ -37,6 +38,7 @@ def create_app(database_url: str | None = None, cache_overrides: dict | None = N
 
 
 app = create_app()
+web.install(app, cache)  # sign-in, health probes, headers, limits, error banner; checks the env
 server = app.server
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100
 preload_app = False  # each worker opens its own database pool and Redis connections after the fork
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")  # behind the platform router only
+# No local admin socket: a dyno has no use for it, and several gunicorns on one host would share its path.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -19,9 +19,13 @@ log = logging.getLogger(__name__)
 __all__ = ["ConfigError", "HostedSettings", "install"]
 
 
-def install(dash_app, env=None) -> HostedSettings:
-    """Check the environment (raises ConfigError with every problem) and harden ``dash_app`` in place."""
+def install(dash_app, cache=None, env=None) -> HostedSettings:
+    """Check the environment (raises ConfigError with every problem) and harden ``dash_app`` in place.
+
+    ``cache``: the app's flask-caching object; a Redis backend is swapped for one that degrades to misses.
+    """
     from web.auth import install_auth
+    from web.caching import harden_cache
     from web.errors import install_errors
     from web.health import install_health
     from web.limits import install_limits
@@ -38,6 +42,8 @@ def install(dash_app, env=None) -> HostedSettings:
     if cfg.hosted:
         server.debug = False
         server.config["PROPAGATE_EXCEPTIONS"] = False
+    if cache is not None:
+        harden_cache(cache, server, env)
     configure_cookies(server, cfg.hosted, cfg.session_hours)
     install_errors(dash_app)
     install_health(server)

@@ -69,3 +69,15 @@ def cache_config(env=None) -> dict:
         # Short socket timeouts: a dead Redis must cost milliseconds per call, not the router's 30 s.
         "CACHE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
+
+
+def harden_cache(cache, server, env=None) -> bool:
+    """Swap a plain RedisCache for SafeRedisCache (same URL, CACHE_KEY_PREFIX from the env); True if swapped."""
+    backend = server.extensions.get("cache", {}).get(cache)
+    config = cache_config(env)
+    if not isinstance(backend, RedisCache) or isinstance(backend, SafeRedisCache) or config["CACHE_TYPE"] != SAFE_REDIS:
+        return False
+    cache.init_app(server, config=config)
+    log.info("cache: Redis at %s, prefix %r, misses served from the database when Redis is down",
+             config["CACHE_REDIS_URL"].rpartition("@")[2], config["CACHE_KEY_PREFIX"])
+    return True

@@ -6,7 +6,7 @@ import logging
 import time
 from functools import lru_cache
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
@@ -30,7 +30,8 @@ def _probe_engine(url: str):
 def check_database() -> str | None:
     """None when SELECT 1 works on DATABASE_URL, else a short reason (no credentials in it)."""
     try:
-        with _probe_engine(config.settings().database_url).connect() as conn:
+        url = current_app.config.get("DATABASE_URL") or config.settings().database_url
+        with _probe_engine(url).connect() as conn:
             conn.execute(text("SELECT 1"))
         return None
     except Exception as exc:  # noqa: BLE001 - any failure means "down"; the reason is logged
