@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from data import schema
 from data.loader.refresh import RefreshRefused
+from data.loader.sources.base import SourceError
 from tests.sources_util import HOSTILE, cli, last_run, load, new_store, quarantined_rows, snapshot
 
 SIMPLIFIED = "london_boroughs_simplified.geojson"
@@ -185,3 +186,25 @@ def test_ho010_dft_thousands_separators_and_bad_rows(sqlite_url):
     assert got["E12000007"] == 18811 and got["E09000007"] == 1310
     # No threshold column in the file: derived from the date (25 kW up to 2023-07, 50 kW from 2023-10).
     assert sorted(threshold.values()) == [25.0, 50.0]
+
+
+def test_ho011_failed_and_refused_runs_leave_the_store_on_both_engines(store_url, shared_data):
+    engine = new_store(store_url)
+    load(engine, "boundaries", shared_data / SIMPLIFIED)
+    load(engine, "ncr", HOSTILE / "ncr_cp1252_crlf_bad_rows.csv", "--max-bad-share", "0.6")
+    load(engine, "sessions-csv", HOSTILE / "sessions_ozev_bom_crlf_bad_rows.csv")
+    before = snapshot(engine)
+    with pytest.raises(SourceError, match="truncated file"):
+        load(engine, "sessions-csv", HOSTILE / "sessions_truncated.csv")
+    assert last_run(engine)["status"] == "failed"
+    with pytest.raises(RefreshRefused):
+        load(engine, "sessions-csv", HOSTILE / "sessions_mostly_bad.csv")
+    assert last_run(engine)["status"] == "refused"
+    assert snapshot(engine) == before and before["counts"]["sessions"] == 30
+
+
+def test_ho012_dry_run_writes_nothing(london):
+    before = snapshot(london)
+    runs = last_run(london)["run_id"]
+    assert load(london, "sessions-csv", HOSTILE / "sessions_ozev_bom_crlf_bad_rows.csv", "--dry-run") is None
+    assert snapshot(london) == before and last_run(london)["run_id"] == runs
