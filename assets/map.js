@@ -62,9 +62,10 @@
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evmap: {
             /* Build the points layer from the columnar points the browser holds, keeping only the chosen
-               bands, location types and operators (none chosen = all operators). Rebuilding the data
+               bands, location types and operators (none chosen = all operators) that are in service at the
+               period's end. Rebuilding the data
                rebuilds the cluster index, so cluster counts always equal the points shown. */
-            filterPoints: function (bands, operators, locations, points, hideout) {
+            filterPoints: function (bands, operators, locations, endDate, points, hideout) {
                 var empty = {type: "FeatureCollection", features: []};
                 if (!points || !points.id || !hideout) { return [empty, ""]; }
                 function codes(values, table) {
@@ -75,9 +76,12 @@
                 var bandSet = codes(bands, hideout.bands);
                 var locSet = codes(locations, hideout.locs);
                 var opSet = operators && operators.length ? codes(operators, hideout.ops) : null;
+                // In service at the end of the period: installed by then and not yet removed.
+                var end = endDate ? Math.floor(Date.parse(endDate.slice(0, 10)) / 86400000) : Infinity;
                 var features = [];
                 for (var i = 0; i < points.id.length; i++) {
                     if (!bandSet[points.b[i]] || !locSet[points.l[i]] || (opSet && !opSet[points.o[i]])) { continue; }
+                    if (points.t[i] > end || (points.x[i] && points.x[i] <= end)) { continue; }
                     features.push({
                         type: "Feature",
                         geometry: {type: "Point", coordinates: [points.lon[i], points.lat[i]]},

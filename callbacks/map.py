@@ -13,7 +13,7 @@ from layouts import ids
 from layouts.filters import BAND_LABELS
 from layouts.map_panel import choropleth_legend
 
-# Filtering by band, operator or location type re-clusters the points the browser already holds:
+# Filtering by band, operator, location type or end date re-clusters the points the browser already holds:
 # no request goes to the server and the points are never sent again (assets/map.js, filterPoints).
 clientside_callback(
     ClientsideFunction(namespace="evmap", function_name="filterPoints"),
@@ -22,6 +22,7 @@ clientside_callback(
     Input(ids.FILTER_BANDS, "value"),
     Input(ids.FILTER_OPERATORS, "value"),
     Input(ids.FILTER_LOCATIONS, "value"),
+    Input(ids.FILTER_DATES, "end_date"),
     Input(ids.POINTS, "data"),
     State(ids.MAP_POINTS, "hideout"),
 )

@@ -21,10 +21,18 @@ def points_payload(devices: pd.DataFrame, operators: list[str]) -> dict:
         # 5 decimals is about 1 m: plenty for a map, and far fewer bytes.
         "lat": devices["latitude"].round(5).tolist(),
         "lon": devices["longitude"].round(5).tolist(),
-        "b": devices["power_band"].map(band_code).fillna(0).astype(int).tolist(),
+        "b": devices["power_band"].map(band_code).fillna(-1).astype(int).tolist(),  # -1: unknown, never shown
         "o": devices["operator"].map(op_code).fillna(-1).astype(int).tolist(),
         "l": devices["location_type"].map(loc_code).fillna(len(LOCATION_TYPES) - 1).astype(int).tolist(),
+        # Days since 1970-01-01 (0 = unknown / not removed): the browser shows devices in service at the end date.
+        "t": _day_numbers(devices["installed_on"]),
+        "x": _day_numbers(devices["removed_on"]),
     }
+
+
+def _day_numbers(dates: pd.Series) -> list[int]:
+    days = (pd.to_datetime(dates) - pd.Timestamp("1970-01-01")).dt.days
+    return days.fillna(0).astype(int).tolist()
 
 
 def points_hideout(operators: list[str]) -> dict:

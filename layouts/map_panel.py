@@ -35,9 +35,12 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
     if tile_url:
         layers.append(dl.TileLayer(url=tile_url, attribution=attribution or "", maxZoom=19))
     layers += [
-        dl.GeoJSON(id=ids.MAP_BOROUGHS, data=boroughs_geojson, style=ns("boroughStyle"),
-                   onEachFeature=ns("boroughTooltip"), hideout={"vals": {}, "breaks": [], "sel": [], "text": {}},
-                   hoverStyle={"weight": 4, "color": "#222"}),
+        # Boroughs in their own pane below the points: a restyle re-adds them, and they must not cover the points.
+        dl.Pane(dl.GeoJSON(id=ids.MAP_BOROUGHS, data=boroughs_geojson, style=ns("boroughStyle"),
+                           onEachFeature=ns("boroughTooltip"),
+                           hideout={"vals": {}, "breaks": [], "sel": [], "text": {}},
+                           hoverStyle={"weight": 4, "color": "#222"}),
+                name="boroughs", style={"zIndex": 350}),
         dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
                    pointToLayer=ns("pointToLayer"), clusterToLayer=ns("clusterToLayer"), hideout=points_hideout,
                    superClusterOptions={"radius": 60, "maxZoom": 16}, zoomToBoundsOnClick=True),
@@ -48,7 +51,7 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
         html.Div([html.H2("Charge points"), html.Span(id=ids.MAP_COUNT, className="map-count")],
                  className="panel-title"),
         html.Div(id=ids.MAP_MESSAGE),
-        dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, minZoom=9, maxZoom=18, preferCanvas=True,
+        dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, minZoom=9, maxZoom=18,
                className="map", attributionControl=bool(tile_url)),
         band_legend(points_hideout),
         html.P("Click a borough to select it (click again to deselect). Click a device for its details.",

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from layouts import ids
 
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def series_panel(granularity: str) -> html.Section:

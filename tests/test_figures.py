@@ -115,10 +115,12 @@ def test_fig010_ranking_bars_highlight_the_selection_and_carry_codes():
 def test_fig011_points_payload_is_terse_and_quintiles_have_six_edges():
     devices = pd.DataFrame({"device_id": ["d1", "d2"], "latitude": [51.123456789, 51.5], "longitude": [-0.1, 0.2],
                             "power_band": ["rapid", "slow"], "operator": ["Op B", "Op A"],
-                            "location_type": ["on-street", "en-route"]})
+                            "location_type": ["on-street", "en-route"],
+                            "installed_on": pd.to_datetime(["1970-01-11", None]),
+                            "removed_on": pd.to_datetime([None, "1970-02-01"])})
     payload = mapdata.points_payload(devices, ["Op A", "Op B"])
     assert payload == {"id": ["d1", "d2"], "lat": [51.12346, 51.5], "lon": [-0.1, 0.2], "b": [2, 0],
-                       "o": [1, 0], "l": [0, 2]}
+                       "o": [1, 0], "l": [0, 2], "t": [10, 0], "x": [0, 31]}
     assert mapdata.quintile_breaks(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, float("nan")]))[::5] == [1.0, 6.0]
     assert mapdata.quintile_breaks(pd.Series([float("nan")])) == []
     assert len(mapdata.legend_rows([0, 1, 2, 3, 4, 5], str)) == 5
