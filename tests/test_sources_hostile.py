@@ -39,6 +39,7 @@ WHOLE_FILE_FAILURES = [
     ("boundaries", "ncr_huge_field.csv", "not GeoJSON"),
     ("boundaries", "geojson_single_feature.json", "not a GeoJSON FeatureCollection"),
     ("boundaries", "boundaries_no_london.geojson", "no London borough (E09 code)"),
+    ("boundaries", "boundaries_bng.geojson", "projected (British National Grid?)"),
     ("ocpi-locations", "ocpi_locations_truncated.json", "malformed or truncated JSON"),
     ("ocpi-locations", "ocpi_locations_truncated.jsonl", "truncated JSON lines"),
     ("ocpi-locations", "ocpi_error_status.json", "status_code 2001"),

@@ -145,3 +145,7 @@ w("dft_hostile.csv",
   "E09000009,Ealing,2023-10-01,\"1,105\",301.0,20,5.4\n"
   "E09000010,Enfield,2023-10-01,350,105.0,22,6.6\n"
   "E09000011,Greenwich,2023-10-01,700,243.0,28,9.7\n")
+w("boundaries_bng.geojson", json.dumps({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"LAD23CD": "E09000001", "LAD23NM": "City of London"},
+     "geometry": {"type": "Polygon", "coordinates": [[[531000, 180000], [534000, 180000], [534000, 182000],
+                                                      [531000, 180000]]]}}]}))

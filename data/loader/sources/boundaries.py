@@ -7,6 +7,7 @@ import logging
 import re
 
 import pandas as pd
+import shapely
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
@@ -76,6 +77,10 @@ def parse(location: str, opts, conn: Connection | None = None) -> Parsed:
     if not rows:
         raise SourceError("no London borough (E09 code) in this GeoJSON: expected London's 33 "
                           "local authorities")
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise SourceError("the coordinates are projected (British National Grid?), not longitude/latitude: "
+                          "re-export as WGS84, e.g. ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson in.shp")
     for row, web in zip(rows, geo.simplify_web(geoms, opts.tolerance_m), strict=True):
         row["geometry_web"] = geo.to_geojson(web)
     if len(rows) != 33:

@@ -44,6 +44,7 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
                 if rebuild_rollups:
                     rollups.rebuild(run.conn)
     except RefreshRefused:
+        log.warning("run %s refused: %s", run_id, parsed.summary() if parsed else "")
         _note(engine, run_id, parsed, prefix=True)
         raise
     log.info("run %s: %s", run_id, parsed.summary())
