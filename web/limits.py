@@ -39,6 +39,9 @@ def make_limiter(server: Flask, cfg: HostedSettings) -> Limiter:
         enabled=cfg.ratelimit_enabled,
     )
     server.register_error_handler(429, _breached)
+    # Flask-Limiter keeps only weak references to itself: without a strong one it is collected, and
+    # every limited view then fails with ReferenceError.
+    server.extensions["web.limiter"] = limiter
     return limiter
 
 

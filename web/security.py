@@ -31,7 +31,7 @@ def _external_origins(resources) -> list[str]:
     return origins
 
 
-def build_csp(dash_app, tile_url: str) -> str:
+def build_csp(dash_app, tile_url: str | None) -> str:
     """The policy: scripts only from this origin plus hashes of Dash's own inline scripts.
 
     Relaxations, each needed by what Dash 4 renders (checked in headless Chromium, tests/test_hosted_csp.py):
@@ -43,7 +43,7 @@ def build_csp(dash_app, tile_url: str) -> str:
     scripts = ["'self'", *dash_app.csp_hashes(),
                *_external_origins(dash_app.config.external_scripts)]
     styles = ["'self'", "'unsafe-inline'", *_external_origins(dash_app.config.external_stylesheets)]
-    tiles = _origin(tile_url)
+    tiles = _origin(tile_url or "")
     images = ["'self'", "data:", "blob:", *([tiles] if tiles else [])]
     fonts = ["'self'", "data:", *_external_origins(dash_app.config.external_stylesheets)]
     directives = {
@@ -79,7 +79,7 @@ def configure_cookies(server: Flask, hosted: bool, session_hours: int) -> None:
     )
 
 
-def install_headers(dash_app, hosted: bool, tile_url: str) -> None:
+def install_headers(dash_app, hosted: bool, tile_url: str | None) -> None:
     """Add the security headers to every response; trust one proxy hop (the platform router) when hosted."""
     server: Flask = dash_app.server
     if hosted:

@@ -59,7 +59,7 @@ class HostedSettings:
     ratelimit_signin: str = "5 per minute;30 per hour"
     ratelimit_callbacks: str = "600 per minute"
     ratelimit_enabled: bool = True
-    tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_url: str | None = None  # the map tiles (config.py reads the same TILE_URL); unset = no tiles
     session_hours: int = 8
 
     @property
@@ -142,6 +142,6 @@ def load(env=None) -> HostedSettings:
         ratelimit_signin=env.get("RATELIMIT_SIGNIN", "").strip() or HostedSettings.ratelimit_signin,
         ratelimit_callbacks=env.get("RATELIMIT_CALLBACKS", "").strip() or HostedSettings.ratelimit_callbacks,
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED") is not False,
-        tile_url=env.get("TILE_URL", "").strip() or HostedSettings.tile_url,
+        tile_url=env.get("TILE_URL", "").strip() or None,
         **values,
     )
