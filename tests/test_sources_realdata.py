@@ -187,3 +187,23 @@ def test_rd009_chargeplace_monthly_is_the_wrong_kind(sqlite_url, shared_data):
         load(engine, "sessions-csv", shared_data / "chargeplace_scotland_monthly_chargepoint_usage.csv")
     assert last_run(engine)["status"] == "failed"
     assert snapshot(engine) == before
+
+
+def test_rd010_dft_published_table_layout_matches_the_long_file(sqlite_url, shared_data):
+    # tests/hostile/dft_published_table_1b.csv is DfT's own CSV layout of table 1b (title, notes,
+    # "Oct-19\n(25kW and above)" headers, "1,044", "[x]"); its London rows carry the same values as the
+    # shared long file, so both loads must give the same rapid counts and thresholds.
+    from tests.sources_util import HOSTILE
+
+    long_store, wide_store = new_store(sqlite_url), new_store(sqlite_url.replace(".sqlite", "_wide.sqlite"))
+    load(long_store, "dft-devices", shared_data / "dft_rapid_devices_london_2019_2025.csv")
+    load(wide_store, "dft-devices", HOSTILE / "dft_published_table_1b.csv")
+    t = schema.official_device_stats
+    query = (select(t.c.la_code, t.c.quarter, t.c.rapid_devices, t.c.rapid_threshold_kw)
+             .where(t.c.la_code.in_(["E12000007", "E09000001", "E09000033"])).order_by(t.c.la_code, t.c.quarter))
+    with long_store.connect() as a, wide_store.connect() as b:
+        assert a.execute(query).all() == b.execute(query).all()
+        # Corby: 7 quarters before its abolition, the 17 "[x]" cells are not applicable, not bad rows.
+        assert b.execute(select(func.count()).where(t.c.la_code == "E07000150")).scalar() == 7
+    run = last_run(wide_store)
+    assert (run["rows_in"], run["rows_quarantined"]) == (24 * 4 + 7, 0)

@@ -149,3 +149,31 @@ w("boundaries_bng.geojson", json.dumps({"type": "FeatureCollection", "features":
     {"type": "Feature", "properties": {"LAD23CD": "E09000001", "LAD23NM": "City of London"},
      "geometry": {"type": "Polygon", "coordinates": [[[531000, 180000], [534000, 180000], [534000, 182000],
                                                       [531000, 180000]]]}}]}))
+
+# DfT's own CSV export of table 1b (July 2025 edition): title and note rows, quarter headers with line
+# breaks and the threshold in them, thousands separators, "[x]" where an area did not exist, notes and
+# blank trailing columns. Values: the London rows as in ../shared/data/dft_rapid_devices_london_2019_2025.csv;
+# the UK row as published; one abolished authority to show "[x]".
+quarters = ["Oct-19", "Jan-20", "Apr-20", "Jul-20", "Oct-20", "Jan-21", "Apr-21", "July-21", "Oct-21", "Jan-22",
+            "Apr-22", "July-22", "Oct-22", "Jan-23", "Apr-23", "Jul-23", "Oct-23", "Jan-24", "Apr-24", "Jul-24",
+            "Oct-24 ", "Jan-25", "Apr-25", "Jul-25"]
+heads = [f'"{q}\n({25 if i < 16 else 50}kW and above)"' for i, q in enumerate(quarters)]
+areas = {
+    ("K02000001", "United Kingdom"): [2495, 2829, 3107, 3206, 3530, 3880, 4259, 4551, 4923, 5156, 5494, 5974,
+                                      6395, 6887, 7647, 8461, 8908, 10118, 11590, 12474, 13683, 14448, 15446, 16677],
+    ("E12000007", "London"): [323, 385, 430, 437, 465, 515, 579, 615, 692, 722, 736, 760, 820, 854, 904, 943,
+                              987, 1044, 1145, 1216, 1238, 1341, 1365, 1431],
+    ("E09000001", "City of London"): [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 7, 7, 7, 1, 7, 7, 7, 7, 7, 7, 7],
+    ("E09000033", "Westminster"): [22, 23, 24, 24, 25, 35, 40, 40, 69, 72, 73, 73, 71, 72, 73, 75, 76, 68, 71,
+                                   72, 70, 71, 73, 76],
+    ("E07000150", "Corby (abolished April 2021)"): [4, 4, 4, 4, 4, 4, 4] + ["[x]"] * 17,
+}
+lines = ['"Table 1b: Publicly available electric vehicle rapid charging or above devices by local authority, '
+         'from October 2019 [Note 1, 3]"' + "," * 32,
+         "This worksheet contains 1 table. Some cells refer to notes which can be found on the notes worksheet."
+         + "," * 32,
+         "Local authority / region code,Local authority / region name," + ",".join(heads) + ",,,,,,,"]
+for (code, name), values in areas.items():
+    cells = [f'"{v:,}"' if isinstance(v, int) and v >= 1000 else str(v) for v in values]
+    lines.append(f"{code},{name}," + ",".join(cells) + ",,,,,,,")
+w("dft_published_table_1b.csv", "\n".join(lines) + "\n")

@@ -10,6 +10,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection
 
 from data import schema
+from data.loader.sources import dft_wide
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
 from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
@@ -44,7 +45,8 @@ def _codes(raw: pd.DataFrame, parsed: Parsed) -> tuple[pd.Series, pd.Series]:
 def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     """DfT CSV -> official_device_stats rows; bad rows quarantined."""
     parsed = Parsed(SOURCE, location)
-    raw = read_csv(read_text(location, opts.timeout), parsed)
+    text = read_text(location, opts.timeout)
+    raw = dft_wide.to_long(text, parsed, getattr(opts, "measure", None)) if dft_wide.is_wide(text) else read_csv(text, parsed)
     codes, names = _codes(raw, parsed)
     cols = {m: column(raw, *c) for m, c in MEASURES.items()}
     date_col = column(raw, "date", "quarter", "period")
@@ -93,6 +95,14 @@ def write(conn: Connection, parsed: Parsed) -> None:
 
 def load(engine, location: str, options=None) -> int | None:
     """`python -m data.loader load dft-devices FILE_OR_URL`."""
-    parser = option_parser(SOURCE)
+    parser = _parser()
     opts = parse_options(parser, options or {})
     return run_source(engine, SOURCE, location, opts, parser, parse, write, rebuild_rollups=False)
+
+
+def _parser():
+    p = option_parser(SOURCE)
+    p.add_argument("--measure", choices=["total_devices", "rapid_devices"],
+                   help="for DfT's published table layout: what its quarter columns count (default: "
+                        "from the table title)")
+    return p
