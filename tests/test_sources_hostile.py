@@ -209,3 +209,16 @@ def test_ho012_dry_run_writes_nothing(london):
     runs = last_run(london)["run_id"]
     assert load(london, "sessions-csv", HOSTILE / "sessions_ozev_bom_crlf_bad_rows.csv", "--dry-run") is None
     assert snapshot(london) == before and last_run(london)["run_id"] == runs
+
+
+def test_ho013_population_ons_layout_needs_its_year(sqlite_url, capsys):
+    engine = new_store(sqlite_url)
+    with pytest.raises(SourceError, match="not population figures per borough"):
+        load(engine, "population", HOSTILE / "population_ons_mye_layout.csv")
+    run_id = load(engine, "population", HOSTILE / "population_ons_mye_layout.csv", "--year", "2021")
+    assert quarantined_rows(engine, run_id) == [(5, "value is not a number")]
+    t = schema.borough_denominators
+    with engine.connect() as conn:
+        got = dict(conn.execute(select(t.c.gss_code, t.c.value)).all())
+    assert len(got) == 32 and got["E09000001"] == 8583 and got["E09000002"] == 218534
+    assert "1 rows for areas other than London boroughs skipped" in last_run(engine)["message"]

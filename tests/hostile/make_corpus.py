@@ -177,3 +177,10 @@ for (code, name), values in areas.items():
     cells = [f'"{v:,}"' if isinstance(v, int) and v >= 1000 else str(v) for v in values]
     lines.append(f"{code},{name}," + ",".join(cells) + ",,,,,,,")
 w("dft_published_table_1b.csv", "\n".join(lines) + "\n")
+
+# ONS mid-year estimate layout (MYE2-style): the year is only in the title, "All ages" with thousands separators.
+w("population_ons_mye_layout.csv",
+  'Code,Name,Geography,All ages,0,1\nK04000001,ENGLAND AND WALES,Country,"59,597,542",1,2\n'
+  'E09000001,City of London,London Borough,"8,583",1,1\nE09000002,Barking and Dagenham,London Borough,"218,534",1,1\n'
+  "E09000003,Barnet,London Borough,n/a,1,1\n" + "".join(
+      f'E09{n:06d},Borough {n},London Borough,"{200_000 + n:,}",1,1\n' for n in range(4, 34)))

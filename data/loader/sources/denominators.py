@@ -17,16 +17,16 @@ from data.loader.sources.tabular import ROW, column, datetimes, numbers, read_cs
 from data.loader.store import bulk_insert
 
 MEASURES = {"population": "population", "plugin-vehicles": "plugin_vehicles"}
-VALUE_COLUMNS = {"population": ("population", "value", "count"),
+VALUE_COLUMNS = {"population": ("population", "all ages", "value", "count"),
                  "plugin-vehicles": ("plugin_vehicles", "plugin_vehicles_approx", "ulev", "value", "count")}
 _WIDE_YEAR = re.compile(r"(?:pop\w*?|population\w*?)(\d{4})", re.IGNORECASE)
 
 
-def _long(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+def _long(raw: pd.DataFrame, source: str, given_year: int | None = None) -> pd.DataFrame:
     """(row, period, value-text) from a long table: a year [+ quarter] or a date column."""
     value = column(raw, *VALUE_COLUMNS[source])
     year, quarter, when = column(raw, "year"), column(raw, "quarter"), column(raw, "date", "period")
-    if value is None or not (year or when):
+    if value is None or not (year or when or given_year):
         raise SourceError(f"not {source} figures per borough: expected gss_code and either "
                           f"{VALUE_COLUMNS[source][0]} with year [quarter] or date, or columns like "
                           "pop_mid2020")
@@ -34,7 +34,8 @@ def _long(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         period = datetimes(raw[when], tz="UTC").dt.normalize()
     else:
         month = (numbers(raw[quarter]) - 1) * 3 + 1 if quarter else 1
-        period = pd.to_datetime(pd.DataFrame({"year": numbers(raw[year]), "month": month, "day": 1}),
+        years = numbers(raw[year]) if year else given_year  # ONS tables name the year only in the title
+        period = pd.to_datetime(pd.DataFrame({"year": years, "month": month, "day": 1}, index=raw.index),
                                 errors="coerce")
     return pd.DataFrame({ROW: raw[ROW], "period": period, "text": raw[value]})
 
@@ -58,7 +59,7 @@ def parse(location: str, opts, context=None, source: str = "population") -> Pars
     if code is None:
         raise SourceError(f"not {source} figures per borough: no gss_code column")
     table = (_wide(raw) if source == "population" else pd.DataFrame())
-    table = table if not table.empty else _long(raw, source)
+    table = table if not table.empty else _long(raw, source, getattr(opts, "year", None))
     rows = raw.set_index(ROW)
     table["gss_code"] = table[ROW].map(rows[code].str.strip())
     table["value"] = numbers(table["text"])
@@ -94,6 +95,7 @@ def loader(source: str):
     """The registry entry for one denominator source."""
     def load(engine, location: str, options=None) -> int | None:
         parser = option_parser(source)
+        parser.add_argument("--year", type=int, help="the year the figures describe, when no column says")
         opts = parse_options(parser, options or {})
         return run_source(engine, source, location, opts, parser,
                           lambda loc, o, ctx: parse(loc, o, ctx, source), write, rebuild_rollups=False)
