@@ -62,3 +62,15 @@ def test_hc006_users_and_oidc_parsing():
     cfg = load({"HOSTED": "1", "SECRET_KEY": "k" * 40, "OIDC_DISCOVERY_URL": "https://idp/.well-known/x",
                 "OIDC_CLIENT_ID": "id", "OIDC_CLIENT_SECRET": "s", "OIDC_ALLOWED_DOMAINS": "Camden.gov.uk"})
     assert cfg.auth_required and cfg.oidc.allowed_domains == ("camden.gov.uk",)
+
+
+def test_hc007_env_example_documents_every_variable():
+    import re
+
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    sources = [ROOT / "config.py", ROOT / "gunicorn.conf.py", *sorted((ROOT / "web").glob("*.py"))]
+    read = set()
+    for path in sources:
+        read |= set(re.findall(r"""(?:environ|env)\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+        read |= set(re.findall(r"""_(?:flag|int)\(env, ["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+    assert read - documented == set()
