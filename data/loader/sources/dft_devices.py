@@ -14,7 +14,7 @@ from data.loader.sources import dft_wide
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
 from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
-from data.loader.sources.tabular import ROW, column, datetimes, numbers, read_csv
+from data.loader.sources.tabular import ROW, column, datetimes, numbers, raw_rows, read_csv
 from data.loader.store import bulk_insert
 
 SOURCE = "dft-devices"
@@ -65,9 +65,9 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
         reason[reason.isna() & given & frame[measure].isna()] = f"{measure} is not a number"
         reason[reason.isna() & (frame[measure] < 0)] = f"negative {measure}"
     reason[reason.isna() & frame.duplicated(KEY)] = "duplicate area and quarter"
-    header = [c for c in raw.columns if c != ROW]
+    original = raw_rows(raw)
     for i in reason.dropna().index:
-        parsed.bad(int(frame.at[i, "_row"]), raw.loc[i, header].tolist(), reason[i])
+        parsed.bad(int(frame.at[i, "_row"]), original(i), reason[i])
     frame = frame[reason.isna()].drop(columns="_row")
     derived = frame["quarter"].dt.date.map(lambda d: 50.0 if d >= RAPID_50KW_FROM else 25.0)
     frame["rapid_threshold_kw"] = frame["rapid_threshold_kw"].fillna(derived)

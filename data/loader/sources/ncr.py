@@ -16,7 +16,7 @@ from data.loader.sources.devices import (
 )
 from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
-from data.loader.sources.tabular import ROW, column, datetimes, numbers, read_csv, require
+from data.loader.sources.tabular import ROW, column, datetimes, numbers, raw_rows, read_csv, require
 
 SOURCE = "ncr"
 LOCATION_TYPES = {
@@ -74,14 +74,11 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     parsed = Parsed(SOURCE, location)
     raw = read_csv(read_text(location, opts.timeout), parsed)
     cols = require(raw, "a National Chargepoint Registry export", **REQUIRED)
-    header = [c for c in raw.columns if c != ROW]
     frame = pd.DataFrame({"device_id": raw[cols["device_id"]].str.strip(), "_row": raw[ROW],
                           "latitude": numbers(raw[cols["latitude"]]),
                           "longitude": numbers(raw[cols["longitude"]])})
 
-    def original(i):
-        return raw.loc[i, header].tolist()
-
+    original = raw_rows(raw)
     missing_id = frame["device_id"].eq("")
     for i in frame.index[missing_id]:
         parsed.bad(int(frame.at[i, "_row"]), original(i), "missing chargeDeviceID")

@@ -45,8 +45,9 @@ def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None) ->
     if devices is not None:
         unknown = reason.isna() & ~frame["device_id"].isin(devices)
         reason[unknown] = "session of an unknown device: " + frame.loc[unknown, "device_id"].astype(str)
-    for idx in reason.dropna().index:
-        parsed.bad(int(frame.at[idx, "_row"]), raw(idx), reason[idx])
+    bad = reason.dropna()
+    for idx, row, why in zip(bad.index, frame.loc[bad.index, "_row"], bad, strict=True):
+        parsed.bad(int(row), raw(idx), why)
     return frame.loc[reason.isna(), COLUMNS].reset_index(drop=True)
 
 

@@ -9,7 +9,7 @@ from data.loader.sources.base import Parsed, SourceError, option_parser, parse_o
 from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.sources.sessions import check, known_devices, write_sessions
-from data.loader.sources.tabular import ROW, column, datetimes, numbers, read_csv
+from data.loader.sources.tabular import ROW, column, datetimes, numbers, raw_rows, read_csv
 
 SOURCE = "sessions-csv"
 FIELDS = ("device", "start", "end", "kwh", "start_date", "start_time", "end_date", "end_time")
@@ -83,11 +83,10 @@ def parse(location: str, opts, context: Connection | set | None = None) -> Parse
     parsed = Parsed(SOURCE, location)
     raw = read_csv(read_text(location, opts.timeout), parsed)
     cols = resolve(raw, opts)
-    header = [c for c in raw.columns if c != ROW]
     frame = pd.DataFrame({"device_id": raw[cols["device"]].str.strip(), "_row": raw[ROW],
                           "started_at": _when(raw, cols, "start", opts),
                           "ended_at": _when(raw, cols, "end", opts), "kwh": numbers(raw[cols["kwh"]])})
-    parsed.tables["sessions"] = check(parsed, frame, lambda i: raw.loc[i, header].tolist(),
+    parsed.tables["sessions"] = check(parsed, frame, raw_rows(raw),
                                       known_devices(context))
     return parsed
 

@@ -74,6 +74,14 @@ def _ragged(parsed: Parsed, text: str, reader, record_no: int, row: list[str], w
     parsed.bad(record_no, row, f"column-shifted row: {len(row)} fields, expected {width}")
 
 
+def raw_rows(frame: pd.DataFrame):
+    """A fast ``label -> original row values`` for quarantining (label lookups per row are slow)."""
+    header = [c for c in frame.columns if c != ROW]
+    values = frame[header].to_numpy(dtype=object)
+    position = pd.Series(range(len(frame)), index=frame.index)
+    return lambda label: values[position[label]].tolist()
+
+
 def column(frame: pd.DataFrame, *candidates: str) -> str | None:
     """The frame's column matching one of the candidate names (case and punctuation ignored)."""
     by_norm = {norm(c): c for c in frame.columns}
