@@ -222,3 +222,11 @@ def test_ho013_population_ons_layout_needs_its_year(sqlite_url, capsys):
         got = dict(conn.execute(select(t.c.gss_code, t.c.value)).all())
     assert len(got) == 32 and got["E09000001"] == 8583 and got["E09000002"] == 218534
     assert "1 rows for areas other than London boroughs skipped" in last_run(engine)["message"]
+
+
+def test_ho014_ocpi_active_sessions_are_skipped_not_bad(london):
+    load(london, "ocpi-locations", HOSTILE / "ocpi_locations_envelope.json")
+    load(london, "ocpi-cdrs", HOSTILE / "ocpi_sessions_jsonl_with_active.jsonl")
+    run = last_run(london)
+    assert (run["rows_in"], run["rows_loaded"], run["rows_quarantined"]) == (4, 4, 0)
+    assert "1 sessions still active (no end yet) skipped" in run["message"]

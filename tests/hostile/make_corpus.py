@@ -184,3 +184,8 @@ w("population_ons_mye_layout.csv",
   'E09000001,City of London,London Borough,"8,583",1,1\nE09000002,Barking and Dagenham,London Borough,"218,534",1,1\n'
   "E09000003,Barnet,London Borough,n/a,1,1\n" + "".join(
       f'E09{n:06d},Borough {n},London Borough,"{200_000 + n:,}",1,1\n' for n in range(4, 34)))
+
+active = cdr(93, "E1", "2024-05-23T18:00:00Z", None, 2.5, kind="session")
+active["status"] = "ACTIVE"
+del active["end_date_time"]
+w("ocpi_sessions_jsonl_with_active.jsonl", "\n".join(json.dumps(x) for x in cdrs[8:12] + [active]) + "\n")

@@ -29,6 +29,10 @@ def parse(location: str, opts, context: Connection | set | None = None) -> Parse
     if objs and not any("start_date_time" in o for _, o in objs[:50]):
         raise SourceError("not OCPI CDRs or Sessions (no start_date_time): expected objects with "
                           "start_date_time, end_date_time, total_energy/kwh and an EVSE uid")
+    active = {n for n, o in objs if not o.get("end_date_time") and o.get("status") in ("ACTIVE", "PENDING")}
+    if active:  # a session still charging is not finished, not bad: it loads once it has ended
+        parsed.notes["sessions still active (no end yet) skipped"] += len(active)
+        objs = [(n, o) for n, o in objs if n not in active]
     rows = [_row(n, o) for n, o in objs]
     parsed.rows_in += len(rows)
     raw = pd.DataFrame(rows, columns=["_row", "device_id", "start", "end", "kwh"])
