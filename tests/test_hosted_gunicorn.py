@@ -240,3 +240,19 @@ def _wait_for_lock_waiter(engine, timeout: float = 30) -> None:
                 return
             time.sleep(0.1)
     raise AssertionError("the request never reached the database")
+
+
+def test_hg008_public_mode_needs_no_signin(seeded, redis_url, tmp_path):
+    env = hosted_env(seeded, redis_url, APP_MODE="public")
+    del env["APP_USERS"]
+    server = Gunicorn(env, tmp_path / "gunicorn.log")
+    try:
+        server.wait_ready()
+        anon = requests.Session()
+        assert anon.get(f"{server.base}/", timeout=10).status_code == 200
+        calls = initial_calls(anon, server.base)
+        assert calls and all(post_callback(anon, server.base, c).status_code == 200 for c in calls)
+        assert anon.post(f"{server.base}/auth/login", data={"username": "x"}, timeout=10).status_code == 404
+        assert "mode=public sign-in=off" in server.log()
+    finally:
+        server.stop()
