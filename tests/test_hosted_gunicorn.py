@@ -155,6 +155,9 @@ def test_hg004_forged_callback_values(officer_server):
     garbage = session.post(f"{base}/_dash-update-component", data=b"{not json", timeout=10,
                            headers={"Content-Type": "application/json"})
     assert 400 <= garbage.status_code < 500 and "Traceback" not in garbage.text
+    for body in ([], {"inputs": []}, {**calls[0], "output": "devices-table.data"}, {**calls[0], "inputs": "x"}):
+        resp = session.post(f"{base}/_dash-update-component", json=body, timeout=10)
+        assert resp.status_code == 400 and resp.json()["error"].startswith("malformed callback request")
     assert requests.get(f"{base}/healthz", timeout=5).status_code == 200
 
 

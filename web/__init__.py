@@ -29,7 +29,7 @@ def install(dash_app, cache=None, env=None) -> HostedSettings:
     from web.errors import install_errors
     from web.health import install_health
     from web.limits import install_limits
-    from web.security import configure_cookies, install_headers
+    from web.security import configure_cookies, install_callback_guard, install_headers
 
     cfg = hosted_settings.load(env)
     server = dash_app.server
@@ -49,6 +49,7 @@ def install(dash_app, cache=None, env=None) -> HostedSettings:
     install_health(server)
     install_auth(server, cfg)
     install_limits(server, cfg)
+    install_callback_guard(dash_app)
     install_headers(dash_app, cfg.hosted, cfg.tile_url)
     server.extensions["web.settings"] = cfg
     log.info("hosted=%s mode=%s sign-in=%s", cfg.hosted, cfg.mode,

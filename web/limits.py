@@ -9,6 +9,7 @@ from flask import Flask, jsonify
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from web.auth import current_user
 from web.errors import request_id
 from web.settings import HostedSettings
 
@@ -16,6 +17,12 @@ log = logging.getLogger(__name__)
 
 CALLBACK_ENDPOINTS = ("/_dash-update-component",)
 SIGNIN_ENDPOINTS = ("auth.login", "auth.oidc_login", "auth.oidc_callback")
+
+
+def client_key() -> str:
+    """Signed-in officers are counted per user (a council office shares one address); others per address."""
+    user = current_user()
+    return f"user:{user}" if user else f"ip:{get_remote_address()}"
 
 
 def _breached(exc):
@@ -26,7 +33,7 @@ def _breached(exc):
 def make_limiter(server: Flask, cfg: HostedSettings) -> Limiter:
     """A limiter that never takes the site down with it: storage errors fall back to per-worker memory."""
     limiter = Limiter(
-        key_func=get_remote_address,  # the client address; ProxyFix makes it the real one when hosted
+        key_func=client_key,  # ProxyFix makes the address the real client's when hosted
         app=server,
         storage_uri=cfg.ratelimit_storage_uri,
         storage_options={"socket_connect_timeout": 1, "socket_timeout": 1}

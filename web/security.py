@@ -5,12 +5,43 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "/_dash-"
+CALLBACK_URL = "/_dash-update-component"
+MAX_BODY_BYTES = 2 * 1024 * 1024  # no uploads in this app: a bigger body is not a real callback
+
+
+def malformed_callback(body, callback_map) -> str | None:
+    """Why a /_dash-update-component body is not a call of a registered callback, or None if it is."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    if not isinstance(body.get("output"), str) or body["output"] not in callback_map:
+        return "unknown output"
+    for key in ("inputs", "state"):
+        items = body.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, (dict, list)) for i in items):
+            return f"{key} is not a list of inputs"
+    return None
+
+
+def install_callback_guard(dash_app) -> None:
+    """Answer 400 (not Dash's 500) to a callback request that is not even shaped like one."""
+    server: Flask = dash_app.server
+    server.config.setdefault("MAX_CONTENT_LENGTH", MAX_BODY_BYTES)
+
+    @server.before_request
+    def _shape():
+        if request.path != CALLBACK_URL or request.method != "POST":
+            return None
+        reason = malformed_callback(request.get_json(silent=True), dash_app.callback_map)
+        if reason:
+            log.warning("malformed callback request refused: %s", reason)
+            return jsonify(error=f"malformed callback request: {reason}"), 400
+        return None
 
 
 def _origin(url: str) -> str | None:
