@@ -39,8 +39,10 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
                 marker=dict(color=colours.get(area, LONDON_COLOUR), size=10, symbol="diamond-open",
                             line=dict(width=2)),
                 hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>" + label + "</extra>"))
-    base_layout(fig, title=title, height=380)
-    fig.update_layout(dragmode="zoom", hovermode="x unified", uirevision="series")
+    base_layout(fig, title=title, height=420)
+    # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
+    fig.update_layout(dragmode="zoom", hovermode="x unified", margin=dict(b=96),
+                      legend=dict(yref="container", y=0.01, yanchor="bottom"))
     fig.update_yaxes(title_text=y_title, fixedrange=True, rangemode="tozero")
     fig.update_xaxes(title_text=None)
     return fig

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
-from layouts.series_panel import GRAPH_CONFIG
+from layouts.series_panel import COMPARE_HEIGHT, GRAPH_CONFIG
 
 TEXT_COLUMNS = ("name", "inner_outer")
 TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/Outer"), ("value", "Value"),
@@ -21,7 +21,7 @@ def compare_panel() -> html.Section:
         html.Div(html.H2("Boroughs compared"), className="panel-title"),
         html.Div(id=ids.COMPARE_MESSAGE),
         dbc.Tabs([
-            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG), id=ids.COMPARE_WRAP),
+            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": COMPARE_HEIGHT}), id=ids.COMPARE_WRAP),
                     label="Chart", tab_id="chart"),
             dbc.Tab(table, label="Table", tab_id="table"),
         ], id=ids.COMPARE_TABS, active_tab="chart"),

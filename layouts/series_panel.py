@@ -6,7 +6,9 @@ from dash import dcc, html
 
 from layouts import ids
 
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+# Responsive graphs take their height from the container, so each graph gets an explicit one.
+SERIES_HEIGHT, HEATMAP_HEIGHT, COMPARE_HEIGHT = "420px", "300px", "880px"
 
 
 def series_panel(granularity: str) -> html.Section:
@@ -17,7 +19,7 @@ def series_panel(granularity: str) -> html.Section:
             options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")])],
             className="panel-title"),
         html.Div(id=ids.SERIES_MESSAGE),
-        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG), id=ids.SERIES_WRAP),
+        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": SERIES_HEIGHT}), id=ids.SERIES_WRAP),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
-        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG), id=ids.SERIES_HEATMAP_WRAP),
+        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": HEATMAP_HEIGHT}), id=ids.SERIES_HEATMAP_WRAP),
     ], className="panel series-panel", **{"aria-label": "Use over time"})

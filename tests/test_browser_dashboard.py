@@ -1,0 +1,156 @@
+"""Headless Chromium (dash_duo): the panels render, stay linked, and the map filters in the browser."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
+
+from app import create_app
+from layouts import ids
+
+pytestmark = pytest.mark.browser
+
+SELECTED_STROKE = "#D55E00"
+BOROUGH_PATHS = ".leaflet-boroughs-pane path.leaflet-interactive"
+POINT_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/evcharge-screenshots"))
+
+CLICK_LARGEST_BOROUGH = """
+const paths = [...document.querySelectorAll(arguments[0])];
+const area = p => { const r = p.getBoundingClientRect(); return r.width * r.height; };
+paths.sort((a, b) => area(b) - area(a));
+const r = paths[0].getBoundingClientRect();
+paths[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window,
+                                               clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+"""
+RECORD_CALLBACK_REQUESTS = """
+window.__dashOutputs = [];
+const original = window.fetch;
+window.fetch = function (url, options) {
+    if (String(url).includes('_dash-update-component')) {
+        window.__dashOutputs.push(JSON.parse(options.body).output);
+    }
+    return original.apply(this, arguments);
+};
+"""
+COUNT_MARKERS = """
+const clusters = [...document.querySelectorAll('.ev-cluster span')].map(s => parseInt(s.textContent, 10));
+return clusters.reduce((a, b) => a + b, 0) + document.querySelectorAll(arguments[0]).length;
+"""
+
+
+@pytest.fixture
+def dashboard(dash_duo, demo_with_boundaries, free_port):
+    """The dashboard on the small demo with real boundaries, every panel drawn."""
+    dash_duo.start_server(create_app(demo_with_boundaries), port=free_port)
+    dash_duo.wait_for_contains_text(f"#{ids.MAP_COUNT}", "devices shown", timeout=30)
+    dash_duo.wait_for_element(f"#{ids.COMPARE_GRAPH} .bars .point", timeout=30)
+    dash_duo.wait_for_element(f"#{ids.SERIES_GRAPH} .scatterlayer .trace", timeout=30)
+    until(lambda: len(dash_duo.find_elements(BOROUGH_PATHS)) == 33, timeout=30)
+    return dash_duo
+
+
+def _js(duo, script: str, *args):
+    """Read the page in one script (elements re-render under us; no stale references)."""
+    return duo.driver.execute_script(script, *args)
+
+
+def _legend(duo) -> list[str]:
+    return _js(duo, "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)",
+               f"#{ids.SERIES_GRAPH} .legendtext")
+
+
+def _shown(duo) -> int:
+    text = _js(duo, "return document.getElementById(arguments[0]).textContent", ids.MAP_COUNT)
+    return int(re.match(r"([\d,]+) of", text).group(1).replace(",", ""))
+
+
+def _selected_outlines(duo) -> int:
+    return _js(duo, "return [...document.querySelectorAll(arguments[0])].filter("
+                    "p => (p.getAttribute('stroke') || '').toUpperCase() === arguments[1]).length",
+               BOROUGH_PATHS, SELECTED_STROKE)
+
+
+def _outlined_bars(duo) -> int:
+    return _js(duo, "return [...document.querySelectorAll(arguments[0])].filter("
+                    "p => (p.style.stroke || '').includes('213, 94, 0')).length",
+               f"#{ids.COMPARE_GRAPH} .bars .point path")
+
+
+def test_brw001_every_panel_renders_without_console_errors(dashboard):
+    duo = dashboard
+    assert len(duo.find_elements(".kf-card")) == 6
+    assert len(duo.find_elements(f"#{ids.COMPARE_GRAPH} .bars .point")) == 33
+    assert len(_legend(duo)) == 6  # five largest boroughs and London
+    duo.wait_for_element(f"#{ids.SERIES_HEATMAP} .heatmaplayer", timeout=20)
+    assert duo.find_elements(".ev-cluster") and duo.find_element(f"#{ids.MAP_LEGEND}").text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    graph_fits = ("const g = document.getElementById(arguments[0]); const svg = g.querySelector('.main-svg');"
+                  "return Math.abs(svg.getBoundingClientRect().width - g.getBoundingClientRect().width) < 4")
+    for width, height in ((1280, 720), (1920, 1080)):
+        duo.driver.set_window_size(width, height)
+        until(lambda: _js(duo, graph_fits, ids.SERIES_GRAPH) and _js(duo, graph_fits, ids.COMPARE_GRAPH), timeout=20)
+        duo.driver.save_screenshot(str(SHOTS / f"dashboard-{width}x{height}.png"))
+    assert duo.get_logs() == []
+
+
+def test_brw002_clicking_a_borough_on_the_map_updates_the_series_and_the_comparison(dashboard):
+    duo = dashboard
+    duo.driver.execute_script(CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)
+    until(lambda: len(_legend(duo)) == 2, timeout=20)  # that borough and London
+    picked = _legend(duo)[0]
+    until(lambda: _selected_outlines(duo) == 1, timeout=20)  # drawn on the map
+    until(lambda: _outlined_bars(duo) == 1, timeout=20)  # and outlined in the comparison
+    duo.wait_for_contains_text(".kf-scope", picked, timeout=20)
+    duo.driver.execute_script(CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)  # a second click deselects
+    until(lambda: len(_legend(duo)) == 6, timeout=20)
+    assert duo.get_logs() == []
+
+
+def test_brw003_clicking_a_bar_selects_the_borough_on_the_map(dashboard):
+    duo = dashboard
+    top = duo.find_elements(f"#{ids.COMPARE_GRAPH} .bars .point path")[0]
+    ActionChains(duo.driver).move_to_element(top).click().perform()
+    until(lambda: _selected_outlines(duo) == 1, timeout=20)
+    until(lambda: len(_legend(duo)) == 2, timeout=20)
+    assert _outlined_bars(duo) == 1
+    assert duo.get_logs() == []
+
+
+def test_brw004_selecting_a_time_range_sets_the_period_everywhere(dashboard):
+    duo = dashboard
+    before = duo.find_element(".kf-scope").text
+    sessions_before = duo.find_element("#kf-sessions .kf-value").text
+    picker_text = "return document.getElementById(arguments[0]).parentElement.textContent"
+    picker_before = _js(duo, picker_text, ids.FILTER_DATES)
+    drag = duo.find_element(f"#{ids.SERIES_GRAPH} .nsewdrag")
+    width, height = drag.size["width"], drag.size["height"]
+    # Selenium 4.2 measures the offset from the element's top-left corner.
+    ActionChains(duo.driver).move_to_element_with_offset(drag, width // 4, height // 2).click_and_hold() \
+        .move_by_offset(width // 6, 0).move_by_offset(width // 6, 0).release().perform()
+    until(lambda: duo.find_element(".kf-scope").text != before, timeout=20)
+    until(lambda: duo.find_element("#kf-sessions .kf-value").text != sessions_before, timeout=20)
+    until(lambda: _js(duo, picker_text, ids.FILTER_DATES) != picker_before, timeout=20)  # the control follows
+    assert duo.get_logs() == []
+
+
+def test_brw005_a_filter_changes_the_points_in_the_browser_and_clusters_add_up(dashboard):
+    duo = dashboard
+    duo.find_element(".leaflet-control-zoom-out").click()  # all of London in view
+    until(lambda: duo.driver.execute_script(COUNT_MARKERS, POINT_PATHS) == _shown(duo), timeout=20)
+    before = _shown(duo)
+    duo.driver.execute_script(RECORD_CALLBACK_REQUESTS)
+    slow = duo.find_element(f"#{ids.FILTER_BANDS} input[value='slow']")
+    _js(duo, "arguments[0].scrollIntoView({block: 'center'})", slow)
+    slow.click()
+    until(lambda: _shown(duo) < before, timeout=20)
+    until(lambda: duo.driver.execute_script(COUNT_MARKERS, POINT_PATHS) == _shown(duo), timeout=20)
+    outputs = duo.driver.execute_script("return window.__dashOutputs")
+    assert outputs, "the other panels still follow the filter through the server"
+    assert not [o for o in outputs if ids.MAP_POINTS in o or ids.POINTS in o]  # the points never travel again
+    assert duo.get_logs() == []
