@@ -186,9 +186,14 @@ def test_hg005_database_down_banner_and_503(redis_url, tmp_path):
         server.stop()
 
 
-def test_hg006_redis_down_still_serves(seeded, tmp_path):
-    redis_down = f"redis://127.0.0.1:{_closed_port()}/0"
-    server = Gunicorn(hosted_env(seeded, redis_down), tmp_path / "gunicorn.log")
+@pytest.mark.parametrize("how", ["refused", "hung"])
+def test_hg006_redis_down_still_serves(seeded, tmp_path, how):
+    import socket
+
+    # "hung": a listener that never answers (the TCP handshake completes, then silence), like a stuck host.
+    hung = socket.create_server(("127.0.0.1", 0), backlog=64) if how == "hung" else None
+    port = hung.getsockname()[1] if hung else _closed_port()
+    server = Gunicorn(hosted_env(seeded, f"redis://127.0.0.1:{port}/0"), tmp_path / "gunicorn.log")
     try:
         server.wait_ready()
         ready = requests.get(f"{server.base}/readyz", timeout=10)
@@ -202,6 +207,8 @@ def test_hg006_redis_down_still_serves(seeded, tmp_path):
         assert "Redis cache unreachable" in server.log()
     finally:
         server.stop()
+        if hung:
+            hung.close()
 
 
 def test_hg007_sigterm_lets_inflight_request_finish(seeded, redis_url, tmp_path):

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 SAFE_REDIS = "web.caching.SafeRedisCache"
 LOG_EVERY_S = 30.0
+RETRY_AFTER_S = 5.0  # after a failure, skip Redis this long: a black-holed host costs one timeout, not one per call
 _last_logged = [0.0]
 
 
@@ -29,9 +30,12 @@ def _degrade(method, default):
 
     @functools.wraps(method)
     def safe(self, *args, **kwargs):
+        if time.monotonic() < getattr(self, "_skip_until", 0.0):
+            return default(len(args)) if callable(default) else default
         try:
             return method(self, *args, **kwargs)
         except (RedisError, OSError) as exc:
+            self._skip_until = time.monotonic() + RETRY_AFTER_S
             _log_down(method.__name__, exc)
             return default(len(args)) if callable(default) else default
 
