@@ -140,3 +140,11 @@ def test_hu009_signin_rate_limit_survives_garbage_collection():
     assert codes == [401, 401, 401, 429]
     assert client.get("/auth/login").status_code == 200  # only the POST is strict
     assert client.get("/healthz").status_code == 200
+
+
+def test_hu010_public_frame_only_in_public_mode():
+    df = pd.DataFrame({"area": ["A", "B"], "sessions": [3, 50], "kwh": [20.0, 400.0], "device_days": [2, 9]})
+    assert public.public_frame(df, env={"APP_MODE": "officer"}) is df
+    out = public.public_frame(df, env={"APP_MODE": "public", "PUBLIC_MIN_COUNT": "10"})
+    assert out["sessions"].isna().tolist() == [True, False] and out["kwh"].isna().tolist() == [True, False]
+    assert out["device_days"].tolist() == [2, 9]  # not derived from sessions: left alone

@@ -6,6 +6,8 @@ API for callbacks and exports:
   min_count() -> int                       # PUBLIC_MIN_COUNT (default 5)
   suppress_value(count, threshold) -> count or None
   suppress_frame(df, count_columns, threshold=None, dependent_columns=()) -> DataFrame copy
+  public_frame(df, count_columns=USAGE_COUNTS, dependent_columns=USAGE_DEPENDENTS) -> df as is for
+      officers, suppressed in public mode: the one call to put after each usage query
   SUPPRESSED_LABEL                         # what a table/CSV shows in place of a suppressed count
 """
 
@@ -17,6 +19,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 DEFAULT_MIN_COUNT = 5
+USAGE_COUNTS = ("sessions",)
+# Figures derived from the same sessions: blank them with the count, or kWh would reveal a small group.
+USAGE_DEPENDENTS = ("kwh", "plugged_hours", "utilisation", "kwh_per_session", "sessions_per_device")
 SUPPRESSED_LABEL = "<5"  # replaced by f"<{threshold}" in suppressed_label() for other thresholds
 
 
@@ -75,6 +80,14 @@ def _nullable(dtype) -> str:
     if pd.api.types.is_integer_dtype(dtype):
         return "Int64"
     return "Float64" if pd.api.types.is_numeric_dtype(dtype) else "object"
+
+
+def public_frame(df: pd.DataFrame, count_columns: Iterable[str] = USAGE_COUNTS,
+                 dependent_columns: Iterable[str] = USAGE_DEPENDENTS, env=None) -> pd.DataFrame:
+    """``df`` unchanged for officers; in public mode, small counts and what derives from them blanked."""
+    if not is_public(env):
+        return df
+    return suppress_frame(df, count_columns, min_count(env), dependent_columns)
 
 
 def suppressed_rows(df: pd.DataFrame, count_columns: Iterable[str], threshold: int | None = None) -> int:
