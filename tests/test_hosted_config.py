@@ -74,3 +74,13 @@ def test_hc007_env_example_documents_every_variable():
         read |= set(re.findall(r"""(?:environ|env)\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
         read |= set(re.findall(r"""_(?:flag|int)\(env, ["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
     assert read - documented == set()
+
+
+def test_hc008_hash_command_makes_a_usable_app_users_entry():
+    from werkzeug.security import check_password_hash
+
+    proc = subprocess.run([sys.executable, "-m", "web.auth", "hash", "alice"], cwd=ROOT, input="s3cret\n",
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    users = parse_users(proc.stdout.strip())
+    assert check_password_hash(users["alice"], "s3cret")
