@@ -87,7 +87,7 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     raw, frame = raw[keep], frame[keep]
     created = datetimes(raw[column(raw, "dateCreated")]) if column(raw, "dateCreated") else None
     devices = frame.drop(columns="_row").assign(
-        name=_text(raw, "name", "reference"), operator=_text(raw, "deviceOwnerName", "deviceControllerName"),
+        name=_text(raw, "name", "reference"), operator=_text(raw, "deviceOwnerName").fillna(_text(raw, "deviceControllerName")),
         network=_text(raw, "deviceNetworks"), location_type=location_type(raw),
         access=_access(raw), status=_text(raw, "chargeDeviceStatus").str.lower(),
         installed_on=None if created is None else created.dt.normalize(),
