@@ -96,6 +96,7 @@ def _sessions(conn: Connection, seed: int, dev: pd.DataFrame, sc: Scale) -> int:
 def build_demo(engine: Engine, scale: str = "london", seed: int = 2022) -> int:
     """Replace the store's contents with the demo London; returns the run id."""
     sc = SCALES[scale]
+    store.migrate(engine)
     ref, growth = demo_devices.reference()
     rng = np.random.default_rng([seed, 0])
     t0 = time.perf_counter()
