@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
 from dash.exceptions import PreventUpdate
 from flask import current_app
 
 import config
+from cache import cache
 from callbacks.selection import clean_state
 from data import queries
 from data.frames import borough_sums, period_days
@@ -37,8 +40,36 @@ def validated(state) -> dict:
     """The state from the browser, every value checked against what the store holds."""
     db, version = store()
     bounds = queries.date_bounds(db, version)
-    boroughs = queries.borough_frame(db, version, bounds[1] if bounds else "2100-01-01")["gss_code"]
-    return clean_state(state, bounds=bounds, boroughs=set(boroughs), operators=set(queries.operator_names(db, version)))
+    return clean_state(state, bounds=bounds, boroughs=set(queries.borough_codes(db, version)),
+                       operators=set(queries.operator_names(db, version)))
+
+
+def state_key(state: dict) -> str:
+    """The validated state as one canonical string: a hashable cache-key argument."""
+    return json.dumps(state, sort_keys=True, separators=(",", ":"))
+
+
+def _plain(outputs):
+    # Figures are cached as plain dicts: a pickled go.Figure re-validates every trace when loaded.
+    if isinstance(outputs, tuple):
+        return tuple(o.to_plotly_json() if isinstance(o, go.Figure) else o for o in outputs)
+    return outputs.to_plotly_json() if isinstance(outputs, go.Figure) else outputs
+
+
+def panel(draw):
+    """Validate the state, then serve ``draw(state)``'s outputs from the cache (store, data version, state)."""
+    def rendered(db: str, version: str, key: str):
+        return _plain(draw(json.loads(key)))
+
+    # flask-caching keys memoized functions by module and qualified name: give each panel its own.
+    rendered.__module__, rendered.__qualname__ = draw.__module__, f"{draw.__qualname__}__rendered"
+    rendered = cache.memoize()(rendered)
+
+    @functools.wraps(draw)
+    def inner(state):
+        db, version = store()
+        return rendered(db, version, state_key(validated(state)))
+    return inner
 
 
 def filter_args(state: dict) -> dict:

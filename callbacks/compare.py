@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, no_update
 
-from callbacks.common import borough_sums_for, empty_reason, guarded, message, validated
+from callbacks.common import borough_sums_for, empty_reason, guarded, message, panel
 from data import metrics
 from data.frames import ranking
 from figures.compare import ranking_bars
@@ -30,9 +30,9 @@ def table_rows(ranked) -> list[dict]:
     Input(ids.STATE, "data"),
 )
 @guarded(lambda alert: (no_update, True, [], alert))
+@panel
 def update_compare(state):
     """The 33 boroughs ranked by the chosen metric and denominator, London as reference."""
-    state = validated(state)
     reason = empty_reason(state)
     if reason:
         return no_update, True, [], message(reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, callback
 
-from callbacks.common import borough_sums_for, empty_reason, guarded, message, validated
+from callbacks.common import borough_sums_for, empty_reason, guarded, message, panel
 from data.frames import key_figures
 from layouts import ids
 from layouts.header import key_figure_cards
@@ -12,9 +12,9 @@ from layouts.header import key_figure_cards
 
 @callback(Output(ids.HEADER_FIGURES, "children"), Input(ids.STATE, "data"))
 @guarded(lambda alert: [alert])
+@panel
 def update_key_figures(state):
     """Devices, rapid share, devices per 100k, sessions, energy and utilisation for the selection."""
-    state = validated(state)
     reason = empty_reason(state)
     if reason:
         return [message(reason)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_leaflet as dl
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, html, no_update
 
-from callbacks.common import borough_sums_for, empty_reason, guarded, message, store, validated
+from callbacks.common import borough_sums_for, empty_reason, guarded, message, panel, store, validated
 from data import metrics, queries
 from data.frames import ranking
 from figures.mapdata import choropleth_hideout, legend_rows
@@ -43,9 +43,9 @@ def hover_texts(ranked, metric_key: str, denom_key: str) -> dict[str, str]:
     Input(ids.STATE, "data"),
 )
 @guarded(lambda alert: (no_update, [], alert))
+@panel
 def update_choropleth(state):
     """Colour boroughs by the metric in quintile classes; outline the selected ones."""
-    state = validated(state)
     selected = tuple(state["boroughs"])
     reason = empty_reason(state)
     if reason:

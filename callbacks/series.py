@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, no_update
 
-from callbacks.common import empty_reason, filter_args, guarded, message, store, validated
+from callbacks.common import empty_reason, filter_args, guarded, message, panel, store
 from data import metrics, queries
 from data.frames import (
     granularity_for,
@@ -38,9 +38,9 @@ def _series_frame(db, version, state, areas, gran):
     Input(ids.STATE, "data"),
 )
 @guarded(lambda alert: (no_update, True, alert))
+@panel
 def update_series(state):
     """The metric over time for the selected boroughs (else the five largest) against London."""
-    state = validated(state)
     reason = empty_reason(state)
     if reason:
         return no_update, True, message(reason)
@@ -66,9 +66,9 @@ def update_series(state):
     Input(ids.STATE, "data"),
 )
 @guarded(lambda _alert: (no_update, True))
+@panel
 def update_heatmap(state):
     """When in the week sessions start, for the selection (all London when none)."""
-    state = validated(state)
     if empty_reason(state):
         return no_update, True
     db, version = store()

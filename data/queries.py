@@ -65,7 +65,9 @@ def date_bounds(db: str, version: str) -> tuple[str, str] | None:
     """First and last day held in rollup_daily, ISO."""
     c = s.rollup_daily.c
     with engine_for(db).connect() as conn:
-        lo, hi = conn.execute(select(func.min(c.day), func.max(c.day))).first()
+        # Two statements: SQLite answers a lone min() or max() from the index, not both at once.
+        lo = conn.execute(select(func.min(c.day))).scalar()
+        hi = conn.execute(select(func.max(c.day))).scalar()
     return (lo.isoformat(), hi.isoformat()) if lo else None
 
 
@@ -110,9 +112,19 @@ def device_frame(db: str, version: str) -> pd.DataFrame:
     return frame
 
 
+@cache.memoize()
 def operator_names(db: str, version: str) -> list[str]:
     """Operators, most devices first; the index in this list is the operator code on the map."""
-    return device_frame(db, version)["operator"].value_counts(sort=True).index.tolist()
+    counts = device_frame(db, version)["operator"].value_counts()
+    return sorted(counts.index, key=lambda name: (-counts[name], name))
+
+
+@cache.memoize()
+def borough_codes(db: str, version: str) -> list[str]:
+    """The GSS codes of the boroughs in the store."""
+    b = s.boroughs.c
+    with engine_for(db).connect() as conn:
+        return [row[0] for row in conn.execute(select(b.gss_code).order_by(b.gss_code))]
 
 
 def _filter_devices(frame: pd.DataFrame, bands, operators, locations) -> pd.DataFrame:

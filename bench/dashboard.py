@@ -1,0 +1,113 @@
+"""Dashboard benchmark: first page load size, and server time and response size per callback.
+
+    python -m bench.dashboard --database-url sqlite:///instance/london.sqlite --requests 100
+
+Requests go through Flask's test client to /_dash-update-component (the real callback path, no
+network). "cold" clears the cache before each request; "warm" repeats the same requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import statistics
+import time
+
+from app import create_app
+from bench.dash_http import post
+from cache import cache
+from callbacks.selection import default_state
+from data import queries
+from layouts import ids
+
+PANELS = {  # first output id -> what it draws
+    ids.HEADER_FIGURES: "key figures", ids.MAP_BOROUGHS: "choropleth", ids.SERIES_GRAPH: "time series",
+    ids.SERIES_HEATMAP: "hour-of-week", ids.COMPARE_GRAPH: "comparison",
+}
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, 6))
+
+
+def first_load(app) -> None:
+    """Sizes of everything the first page load fetches, gzipped."""
+    client = app.server.test_client()
+    index = client.get("/").data
+    layout = client.get("/_dash-layout").data
+    points = json.dumps(_find_store(json.loads(layout), ids.POINTS), separators=(",", ":")).encode()
+    total = gz(index) + gz(layout) + gz(client.get("/_dash-dependencies").data)
+    for src in re.findall(rb'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', index):
+        total += gz(client.get(src.decode()).data)
+    print(f"first load: layout {len(layout) / 1e3:,.0f} KB raw, {gz(layout) / 1e3:,.0f} KB gz; "
+          f"device points {gz(points) / 1e3:,.0f} KB gz; page total (html, layout, JS, CSS) {total / 1e6:,.2f} MB gz")
+
+
+def _find_store(node, target):
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == target:
+            return node["props"].get("data")
+        return next((r for v in node.values() if (r := _find_store(v, target)) is not None), None)
+    if isinstance(node, list):
+        return next((r for v in node if (r := _find_store(v, target)) is not None), None)
+    return None
+
+
+def states(app, n: int, seed: int = 1) -> list[dict]:
+    """n varied selections: boroughs, metrics, denominators, date ranges."""
+    with app.server.test_request_context():
+        db = app.server.config["DATABASE_URL"]
+        version = queries.data_version(db)
+        bounds = queries.date_bounds(db, version)
+        codes = list(queries.borough_frame(db, version, bounds[1])["gss_code"])
+    rng, base = random.Random(seed), default_state(bounds)
+    days = [d.isoformat() for d in __import__("pandas").date_range(bounds[0], bounds[1], freq="7D").date]
+    out = []
+    for _ in range(n):
+        lo, hi = sorted(rng.sample(days, 2))
+        out.append({**base, "boroughs": rng.sample(codes, rng.choice([0, 1, 2, 3])), "from": lo, "to": hi,
+                    "metric": rng.choice(["sessions", "energy", "utilisation", "sessions_per_device_day", "devices"]),
+                    "denominator": rng.choice(["per_device", "per_100k", "per_km2", "per_plugin", "total"])})
+    return out
+
+
+def run_panel(app, output_id: str, sample: list[dict], cold: bool) -> tuple[list[float], list[int]]:
+    client, times, sizes = app.server.test_client(), [], []
+    for state in sample:
+        if cold:
+            with app.server.app_context():
+                cache.clear()
+        t0 = time.perf_counter()
+        resp = post(app, output_id, {f"{ids.STATE}.data": state}, [f"{ids.STATE}.data"], client=client)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert resp.status_code == 200, resp.status_code
+        sizes.append(gz(resp.data))
+    return times, sizes
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args(argv)
+    app = create_app(args.database_url)
+    first_load(app)
+    sample = states(app, args.requests)
+    for output_id, name in PANELS.items():
+        cold, sizes = run_panel(app, output_id, sample, cold=True)
+        run_panel(app, output_id, sample, cold=False)  # fill the cache
+        warm, _ = run_panel(app, output_id, sample, cold=False)
+        print(f"{name:13s} cold p50 {statistics.median(cold):6.1f} ms p95 {p95(cold):6.1f} ms | warm p50 "
+              f"{statistics.median(warm):5.1f} ms p95 {p95(warm):5.1f} ms | response gz median "
+              f"{statistics.median(sizes) / 1e3:4.1f} KB max {max(sizes) / 1e3:4.1f} KB")
+
+
+if __name__ == "__main__":
+    main()
