@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 
+import config
 from data.db import make_engine
 from data.loader import store
 from data.loader.refresh import LockBusy, RefreshRefused
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "load":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.source_options = extra
-    engine = make_engine(args.database_url)
+    engine = make_engine(args.database_url or config.settings().database_url)  # DATABASE_URL when no flag
     try:
         return _dispatch(engine, args)
     except LockBusy as exc:
