@@ -116,3 +116,13 @@ def test_status_json_shape_and_values(engine, store_url):
                            cwd=ROOT, capture_output=True, text=True, timeout=120,
                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert human.returncode == 0 and "data version: 1" in human.stdout
+
+
+def test_ensure_seeded_seeds_an_empty_store_once(engine):
+    from data.loader.bootstrap import ensure_seeded
+
+    assert ensure_seeded(engine, scale="small") is True
+    version = store.get_data_version(engine)
+    assert store.table_count(engine, schema.devices) > 0
+    assert ensure_seeded(engine, scale="small") is False
+    assert store.get_data_version(engine) == version

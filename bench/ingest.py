@@ -1,0 +1,146 @@
+"""Loader benchmark: sessions/s into SQLite and PostgreSQL (raw insert + rollups), time to build the
+demo London from nothing, and the loader's peak memory at ``--scale full``. Prints; never asserts.
+
+    python -m bench.ingest                 # everything (full scale on SQLite only: several minutes)
+    python -m bench.ingest --skip-full     # insert rates and the london build only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, text
+
+from data import schema
+from data.db import make_engine
+from data.loader import demo, demo_devices, demo_sessions, rollups, store
+from data.loader.refresh import refresh
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+log = logging.getLogger("bench.ingest")
+
+
+@contextmanager
+def fresh_store(dialect: str):
+    """A new empty SQLite file or PostgreSQL database, removed afterwards."""
+    if dialect == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.sqlite"
+        return
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    name = f"evbench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def london_sessions(seed: int) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The demo London's devices and its sessions, generated up front so only the store is timed."""
+    ref, growth = demo_devices.reference()
+    dev = demo_devices.make_devices(np.random.default_rng([seed, 0]), ref, growth, 1.0, {})
+    sc = demo.SCALES["london"]
+    chunks = list(demo_sessions.generate(seed, dev, np.datetime64(sc.start), np.datetime64(sc.end)))
+    return dev, chunks
+
+
+def ingest_rate(dialect: str, dev: pd.DataFrame, chunks: list[pd.DataFrame]) -> dict:
+    """One refresh: bulk insert (index dropped, rebuilt after), rollups rebuilt from the store, commit."""
+    n = sum(len(c) for c in chunks)
+    with fresh_store(dialect) as url:
+        engine = make_engine(url)
+        store.migrate(engine)
+        ux = next(i for i in schema.sessions.indexes if i.name == "ux_sessions_device_start")
+        with refresh(engine, "bench", dialect) as run:
+            store.bulk_insert(run.conn, schema.devices, dev)
+            t0 = time.perf_counter()
+            ux.drop(bind=run.conn)
+            for c in chunks:
+                store.bulk_insert(run.conn, schema.sessions, c)
+            ux.create(bind=run.conn)
+            t1 = time.perf_counter()
+            rollups.rebuild(run.conn)
+            t2 = time.perf_counter()
+        t3 = time.perf_counter()
+        engine.dispose()
+    return {"dialect": dialect, "sessions": n, "insert_s": round(t1 - t0, 1), "rollups_s": round(t2 - t1, 1),
+            "commit_s": round(t3 - t2, 1), "raw_insert_rows_per_s": round(n / (t1 - t0)),
+            "insert_plus_rollups_rows_per_s": round(n / (t3 - t0))}
+
+
+def demo_build(dialect: str, scale: str) -> dict:
+    """``python -m data.loader demo --scale SCALE`` from nothing, in a child: wall time and its own peak RSS."""
+    child = ("import resource, sys; from data.loader.cli import main; rc = main(sys.argv[1:]); "
+             "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
+             "sys.exit(rc)")
+    with fresh_store(dialect) as url:
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", child, "--database-url", url, "demo", "--scale", scale],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr[-2000:])
+        peak_kb = int(proc.stderr.rsplit("MAXRSS_KB", 1)[1].split()[0])
+        engine = make_engine(url)
+        sessions = store.table_count(engine, schema.sessions)
+        engine.dispose()
+    return {"dialect": dialect, "scale": scale, "wall_s": round(wall, 1), "sessions": sessions,
+            "peak_rss_mb": round(peak_kb / 1024)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.splitlines()[0])
+    p.add_argument("--skip-full", action="store_true", help="skip --scale full (the slow part)")
+    p.add_argument("--full-dialect", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--dialects", default="sqlite,postgres")
+    p.add_argument("--seed", type=int, default=2022)
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    dialects = args.dialects.split(",")
+    results: dict = {"cpus": os.cpu_count(), "ingest": [], "demo": []}
+    t = time.perf_counter()
+    dev, chunks = london_sessions(args.seed)
+    print(f"generated {sum(len(c) for c in chunks):,} london sessions in {time.perf_counter() - t:.1f} s (not timed below)")
+    for d in dialects:
+        r = ingest_rate(d, dev, chunks)
+        results["ingest"].append(r)
+        print(f"ingest {d:8s}: {r['sessions']:,} sessions: raw insert {r['raw_insert_rows_per_s']:,}/s "
+              f"({r['insert_s']} s incl. index), rollups {r['rollups_s']} s, commit {r['commit_s']} s -> "
+              f"{r['insert_plus_rollups_rows_per_s']:,} sessions/s insert+rollups")
+    del dev, chunks
+    for d in dialects:
+        r = demo_build(d, "london")
+        results["demo"].append(r)
+        print(f"demo london from nothing on {d}: {r['wall_s']} s ({r['sessions']:,} sessions), "
+              f"peak RSS {r['peak_rss_mb']} MB")
+    if not args.skip_full:
+        r = demo_build(args.full_dialect, "full")
+        results["demo"].append(r)
+        print(f"demo full from nothing on {args.full_dialect}: {r['wall_s']} s ({r['sessions']:,} sessions), "
+              f"peak RSS {r['peak_rss_mb']} MB")
+    out = ROOT / "bench" / "results" / f"ingest-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"written {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
