@@ -37,10 +37,10 @@ CALL = {"output": "out.children", "outputs": {"id": "out", "property": "children
         "inputs": [{"id": "btn", "property": "n_clicks", "value": 1}], "changedPropIds": ["btn.n_clicks"]}
 
 
-def _sign_in(client, password="pw", nxt="/"):
+def _sign_in(client, password="pw", nxt="/", user="ann"):
     page = client.get("/auth/login").get_data(as_text=True)
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
-    return client.post("/auth/login", data={"csrf": csrf, "username": "ann", "password": password, "next": nxt})
+    return client.post("/auth/login", data={"csrf": csrf, "username": user, "password": password, "next": nxt})
 
 
 def test_hu001_suppression_is_a_pure_rule():
@@ -148,3 +148,13 @@ def test_hu010_public_frame_only_in_public_mode():
     out = public.public_frame(df, env={"APP_MODE": "public", "PUBLIC_MIN_COUNT": "10"})
     assert out["sessions"].isna().tolist() == [True, False] and out["kwh"].isna().tolist() == [True, False]
     assert out["device_days"].tolist() == [2, 9]  # not derived from sessions: left alone
+
+
+def test_hu011_callback_limit_counts_per_signed_in_user():
+    users = f"ann:{generate_password_hash('pw')},ben:{generate_password_hash('pw')}"
+    app = _app({"APP_USERS": users, "RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_CALLBACKS": "3 per minute"})
+    ann, ben = app.server.test_client(), app.server.test_client()
+    _sign_in(ann)
+    assert [ann.post("/_dash-update-component", json=CALL).status_code for _ in range(4)] == [200, 200, 200, 429]
+    _sign_in(ben, user="ben")  # same address (a council office), another officer: a budget of its own
+    assert ben.post("/_dash-update-component", json=CALL).status_code == 200
