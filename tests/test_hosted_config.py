@@ -39,14 +39,17 @@ def test_hc004_every_problem_named_at_once():
     with pytest.raises(ConfigError) as err:
         load({"HOSTED": "1", "APP_MODE": "kiosk", "PUBLIC_MIN_COUNT": "two", "DASH_DEBUG": "true"})
     msg = str(err.value)
-    for part in ("APP_MODE='kiosk'", "PUBLIC_MIN_COUNT='two'", "SECRET_KEY is not set", "debug must be off"):
+    for part in ("APP_MODE='kiosk'", "PUBLIC_MIN_COUNT='two'", "SECRET_KEY is not set", "debug must be off",
+                 "DATABASE_URL is not set"):
         assert part in msg
+    with pytest.raises(ConfigError, match="REDIS_URL has scheme 'http'"):
+        load({"REDIS_URL": "http://cache:6379"})
 
 
 def test_hc005_hosted_officer_needs_a_signin_method():
     with pytest.raises(ConfigError, match="needs a sign-in method"):
-        load({"HOSTED": "1", "SECRET_KEY": "k" * 40})
-    cfg = load({"HOSTED": "1", "SECRET_KEY": "k" * 40, "APP_MODE": "public"})
+        load({"HOSTED": "1", "SECRET_KEY": "k" * 40, "DATABASE_URL": "postgres://db/ev"})
+    cfg = load({"HOSTED": "1", "SECRET_KEY": "k" * 40, "APP_MODE": "public", "DATABASE_URL": "postgres://db/ev"})
     assert cfg.mode == "public" and not cfg.auth_required and cfg.public_min_count == 5
 
 
@@ -59,7 +62,8 @@ def test_hc006_users_and_oidc_parsing():
         parse_users("ann:plaintext")
     with pytest.raises(ConfigError, match="OIDC_CLIENT_ID"):
         load({"OIDC_DISCOVERY_URL": "https://login.example/v2.0/.well-known/openid-configuration"})
-    cfg = load({"HOSTED": "1", "SECRET_KEY": "k" * 40, "OIDC_DISCOVERY_URL": "https://idp/.well-known/x",
+    cfg = load({"HOSTED": "1", "SECRET_KEY": "k" * 40, "DATABASE_URL": "postgres://db/ev",
+                "OIDC_DISCOVERY_URL": "https://idp/.well-known/x",
                 "OIDC_CLIENT_ID": "id", "OIDC_CLIENT_SECRET": "s", "OIDC_ALLOWED_DOMAINS": "Camden.gov.uk"})
     assert cfg.auth_required and cfg.oidc.allowed_domains == ("camden.gov.uk",)
 

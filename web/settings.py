@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
 
 MODES = ("officer", "public")
 TRUE = ("1", "true", "yes", "on")
@@ -108,11 +111,27 @@ def _mode(env) -> str:
     return mode
 
 
+def _url_problems(env, hosted: bool) -> list[str]:
+    """DATABASE_URL and REDIS_URL: present when hosted, and of a scheme the app can use."""
+    problems = []
+    db, redis = env.get("DATABASE_URL", "").strip(), env.get("REDIS_URL", "").strip()
+    if hosted and not db:
+        problems.append("DATABASE_URL is not set: a hosted app needs PostgreSQL "
+                        "(the local SQLite file does not survive a restart of the platform's container)")
+    if db and not db.startswith(("postgres://", "postgresql://", "postgresql+psycopg://", "sqlite:")):
+        problems.append(f"DATABASE_URL has scheme {db.split(':', 1)[0]!r}: use postgres:// or postgresql://")
+    if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
+        problems.append(f"REDIS_URL has scheme {redis.split(':', 1)[0]!r}: use redis:// or rediss://")
+    if hosted and not redis:
+        log.warning("REDIS_URL is not set: each worker caches on its own and rate limits are per worker")
+    return problems
+
+
 def load(env=None) -> HostedSettings:
     """Read and check the environment; raises ConfigError naming every problem found."""
     env = os.environ if env is None else env
     hosted = is_hosted(env)
-    problems: list[str] = []
+    problems: list[str] = _url_problems(env, hosted)
     values: dict = {}
     for key, fn in (("mode", lambda: _mode(env)), ("users", lambda: parse_users(env.get("APP_USERS"))),
                     ("oidc", lambda: _oidc(env)),
