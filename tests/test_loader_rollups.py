@@ -87,7 +87,9 @@ def test_devices_in_service_every_day_even_without_sessions(engine):
     assert zero["n"].item() > 0
 
 
-def test_rebuild_from_the_store_equals_what_the_demo_accumulated(engine):
+def test_rebuild_from_the_store_equals_what_the_demo_accumulated(engine, monkeypatch):
+    monkeypatch.setattr(rollups, "SCAN_ROWS", 1000)  # many chunks, partial sums compacted along the way
+    monkeypatch.setattr(rollups, "COMPACT_EVERY", 3)
     tables = ("rollup_daily", "rollup_device_month", "rollup_hour_of_week")
     before = {t: _read(engine, f"SELECT * FROM {t}") for t in tables}
     with refresh(engine, "rebuild") as run:

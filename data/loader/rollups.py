@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 KEYS = ["gss_code", "power_band", "location_type", "operator"]
 SCAN_ROWS = 500_000
+COMPACT_EVERY = 8
 
 
 def _devices(conn: Connection) -> pd.DataFrame:
@@ -81,6 +82,9 @@ class Accumulator:
         self.parts["how"].append(b.groupby(["month", "combo", "dow", "hour"]).agg(
             {"sessions": "sum", "kwh": "sum"}))
         self.rows += len(df)
+        for name, parts in self.parts.items():
+            if len(parts) >= COMPACT_EVERY:  # bound memory on long streams (scale full: ~20M sessions)
+                self.parts[name] = [pd.concat(parts).groupby(level=list(parts[0].index.names)).sum()]
 
     def _merged(self, name: str, keys: list[str]) -> pd.DataFrame:
         parts = self.parts[name]
@@ -138,7 +142,7 @@ def scan_sessions(conn: Connection, rows: int = SCAN_ROWS):
 def rebuild(conn: Connection, start: date | None = None, end: date | None = None) -> dict[str, int]:
     """Replace all three rollups from the store's sessions and devices; returns row counts."""
     acc = Accumulator(conn)
-    for chunk in scan_sessions(conn):
+    for chunk in scan_sessions(conn, SCAN_ROWS):
         acc.add(chunk)
     return acc.write(conn, start, end)
 
