@@ -50,7 +50,7 @@ def _served_by(server: Gunicorn, rid: str, timeout: float = 5) -> int | None:
     return None
 
 
-def _call_on(server, session, payload, want_pid=None, avoid_pid=None, tries=60):
+def _call_on(server, session, payload, want_pid=None, avoid_pid=None, tries=200):
     """Post until a worker matching the wish answers (fresh connections spread over both workers)."""
     for _ in range(tries):
         rid = request_id()
