@@ -158,3 +158,9 @@ def test_hu011_callback_limit_counts_per_signed_in_user():
     assert [ann.post("/_dash-update-component", json=CALL).status_code for _ in range(4)] == [200, 200, 200, 429]
     _sign_in(ben, user="ben")  # same address (a council office), another officer: a budget of its own
     assert ben.post("/_dash-update-component", json=CALL).status_code == 200
+
+
+def test_hu012_public_mode_never_shares_cache_keys_with_officers():
+    officer = cache_config({"REDIS_URL": "redis://r:6379/0", "CACHE_KEY_PREFIX": "ev:"})
+    public_ = cache_config({"REDIS_URL": "redis://r:6379/0", "CACHE_KEY_PREFIX": "ev:", "APP_MODE": "public"})
+    assert officer["CACHE_KEY_PREFIX"] == "ev:" and public_["CACHE_KEY_PREFIX"] == "ev:public:"

@@ -63,6 +63,10 @@ def cache_config(env=None) -> dict:
     url = env.get("REDIS_URL", "").strip()
     timeout = int(env.get("CACHE_DEFAULT_TIMEOUT", "3600") or 3600)
     prefix = env.get("CACHE_KEY_PREFIX", "").strip() or "evcharge:"
+    if env.get("APP_MODE", "").strip().lower() == "public":
+        # Panels are cached whole: a public deployment sharing Redis with an officer one must never
+        # read the officers' unsuppressed entries.
+        prefix += "public:"
     if not url:
         return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": timeout}
     return {
