@@ -92,4 +92,5 @@ def show_popup(n_clicks, feature, state):
     if dev is None:
         return []
     lon, lat = feature["geometry"]["coordinates"]
-    return [dl.Popup(popup_body(dev, state), position=[lat, lon], key=f"popup-{n_clicks}", maxWidth=360)]
+    # A new position (a new array each time) makes react-leaflet open the popup again, even if closed.
+    return [dl.Popup(popup_body(dev, state), position=[lat, lon], maxWidth=360)]

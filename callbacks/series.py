@@ -28,7 +28,9 @@ def _series_frame(db, version, state, areas, gran):
         official = official_series(queries.official_counts(db, version), names, state["from"], state["to"])
         return frame, official
     daily = queries.daily_usage(db, version, state["from"], state["to"], **f, gss_codes=tuple(areas))
-    return (usage_series(daily, gran, state["metric"]) if not daily.empty else daily), None
+    if daily.empty:
+        return daily, None
+    return usage_series(daily, gran, state["metric"], state["from"], state["to"]), None
 
 
 @callback(

@@ -35,11 +35,14 @@ def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
     return new
 
 
+MIRRORED = tuple(CONTROL_KEYS.items())  # every control shows the state: a later URL or deck input needs only this
+
+
 @callback(
     Output(ids.STATE, "data"),
-    Output(ids.FILTER_BOROUGHS, "value"),
     Output(ids.FILTER_DATES, "start_date"),
     Output(ids.FILTER_DATES, "end_date"),
+    *[Output(control, "value") for control, _ in MIRRORED],
     Input(ids.FILTER_DATES, "start_date"),
     Input(ids.FILTER_DATES, "end_date"),
     Input(ids.FILTER_BANDS, "value"),
@@ -59,7 +62,7 @@ def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
 )
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
                  granularity, _clear, _map_clicks, bar_click, relayout, map_click, state):
-    """Reduce, validate, and mirror borough and date changes back into their controls."""
+    """Reduce, validate, and mirror the result into every control that does not show it yet."""
     inputs = {"start_date": start_date, "end_date": end_date, ids.FILTER_BANDS: bands,
               ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators, ids.FILTER_BOROUGHS: boroughs,
               ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator, ids.SERIES_GRANULARITY: granularity,
@@ -67,8 +70,11 @@ def update_state(start_date, end_date, bands, locations, operators, boroughs, me
     old = validated(state)
     new = validated(reduce_state(old, ctx.triggered_id, inputs))
     if new == old:
-        return no_update, no_update, no_update, no_update
+        return (no_update,) * (3 + len(MIRRORED))
+    shown = {ids.FILTER_BANDS: bands, ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators or [],
+             ids.FILTER_BOROUGHS: boroughs or [], ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator,
+             ids.SERIES_GRANULARITY: granularity}
     return (new,
-            new["boroughs"] if new["boroughs"] != (boroughs or []) else no_update,
             new["from"] if new["from"] != start_date else no_update,
-            new["to"] if new["to"] != end_date else no_update)
+            new["to"] if new["to"] != end_date else no_update,
+            *[new[key] if new[key] != shown[control] else no_update for control, key in MIRRORED])

@@ -33,14 +33,33 @@ def _bucket(days: pd.Series, gran: str) -> pd.Series:
     return days.dt.to_period(_PERIOD[gran]).dt.start_time
 
 
-def usage_series(daily: pd.DataFrame, gran: str, metric_key: str) -> pd.DataFrame:
-    """Metric per area per bucket from daily sums; London shown per average borough for totals."""
+def partial_buckets(start: str, end: str, gran: str) -> set:
+    """Buckets the period covers only in part (a total there would look like a sudden drop)."""
+    if gran == "day":
+        return set()
+    days = pd.Series(pd.date_range(start[:10], end[:10], freq="D"))
+    buckets = _bucket(days, gran)
+    full = buckets.map(lambda b: 7 if gran == "week" else b.days_in_month)
+    covered = buckets.value_counts()
+    return {b for b, n in covered.items() if n < full[buckets == b].iloc[0]}
+
+
+def usage_series(daily: pd.DataFrame, gran: str, metric_key: str, start: str | None = None,
+                 end: str | None = None) -> pd.DataFrame:
+    """Metric per area per bucket from daily sums; London shown per average borough for totals.
+
+    Totals leave out the partly covered first and last buckets when three or more full ones remain.
+    """
     frame = daily.assign(bucket=_bucket(daily["day"], gran))
     sums = frame.groupby(["area", "bucket"], as_index=False)[list(USAGE_SUMS)].sum()
     sums["value"] = metrics.compute(metric_key, sums)
     if metrics.metric(metric_key).additive:
         london = sums["area"] == LONDON
         sums.loc[london, "value"] = sums.loc[london, "value"] / N_BOROUGHS
+        if start and end:
+            partial = partial_buckets(start, end, gran)
+            if sums["bucket"].nunique() - len(partial) >= 3:
+                sums = sums[~sums["bucket"].isin(partial)]
     return sums[["area", "bucket", "value"]]
 
 

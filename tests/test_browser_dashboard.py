@@ -28,6 +28,11 @@ const r = paths[0].getBoundingClientRect();
 paths[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window,
                                                clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
 """
+CLICK_FIRST = """
+const el = document.querySelector(arguments[0]); const r = el.getBoundingClientRect();
+el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window,
+                                          clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
+"""
 RECORD_CALLBACK_REQUESTS = """
 window.__dashOutputs = [];
 const original = window.fetch;
@@ -119,13 +124,16 @@ def test_brw003_clicking_a_bar_selects_the_borough_on_the_map(dashboard):
     until(lambda: _selected_outlines(duo) == 1, timeout=20)
     until(lambda: len(_legend(duo)) == 2, timeout=20)
     assert _outlined_bars(duo) == 1
+    _js(duo, CLICK_FIRST, POINT_PATHS)  # a single device: its popup is loaded on demand
+    duo.wait_for_contains_text(".leaflet-popup-content", "sessions", timeout=20)
+    assert "Installed" in duo.find_element(".leaflet-popup-content").text
     assert duo.get_logs() == []
 
 
 def test_brw004_selecting_a_time_range_sets_the_period_everywhere(dashboard):
     duo = dashboard
-    before = duo.find_element(".kf-scope").text
-    sessions_before = duo.find_element("#kf-sessions .kf-value").text
+    text = "return document.querySelector(arguments[0]).textContent"
+    before, sessions_before = _js(duo, text, ".kf-scope"), _js(duo, text, "#kf-sessions .kf-value")
     picker_text = "return document.getElementById(arguments[0]).parentElement.textContent"
     picker_before = _js(duo, picker_text, ids.FILTER_DATES)
     drag = duo.find_element(f"#{ids.SERIES_GRAPH} .nsewdrag")
@@ -133,8 +141,8 @@ def test_brw004_selecting_a_time_range_sets_the_period_everywhere(dashboard):
     # Selenium 4.2 measures the offset from the element's top-left corner.
     ActionChains(duo.driver).move_to_element_with_offset(drag, width // 4, height // 2).click_and_hold() \
         .move_by_offset(width // 6, 0).move_by_offset(width // 6, 0).release().perform()
-    until(lambda: duo.find_element(".kf-scope").text != before, timeout=20)
-    until(lambda: duo.find_element("#kf-sessions .kf-value").text != sessions_before, timeout=20)
+    until(lambda: _js(duo, text, ".kf-scope") != before, timeout=20)
+    until(lambda: _js(duo, text, "#kf-sessions .kf-value") != sessions_before, timeout=20)
     until(lambda: _js(duo, picker_text, ids.FILTER_DATES) != picker_before, timeout=20)  # the control follows
     assert duo.get_logs() == []
 

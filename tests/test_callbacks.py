@@ -11,7 +11,7 @@ from app import create_app
 from bench.dash_http import post
 from callbacks import compare, header, series
 from callbacks.selection import default_state
-from callbacks.state import reduce_state
+from callbacks.state import MIRRORED, reduce_state
 from layouts import ids
 
 
@@ -75,13 +75,17 @@ def test_cbk004_http_map_click_selects_a_borough_and_tampered_values_fall_back(d
     values = {f"{ids.STATE}.data": {**state, "metric": "sessions; DROP TABLE devices", "boroughs": ["<script>"]},
               f"{ids.MAP_BOROUGHS}.n_clicks": 1,
               f"{ids.MAP_BOROUGHS}.clickData": {"properties": {"g": "E09000007"}},
-              f"{ids.FILTER_DATES}.start_date": state["from"], f"{ids.FILTER_DATES}.end_date": state["to"]}
+              f"{ids.FILTER_DATES}.start_date": state["from"], f"{ids.FILTER_DATES}.end_date": state["to"],
+              **{f"{control}.value": state[key] for control, key in MIRRORED}}
+    values[f"{ids.FILTER_METRIC}.value"] = values[f"{ids.STATE}.data"]["metric"]
     resp = post(dash_app, ids.STATE, values, [f"{ids.MAP_BOROUGHS}.n_clicks"])
     assert resp.status_code == 200
     out = resp.get_json()["response"]
     assert out[ids.STATE]["data"]["boroughs"] == ["E09000007"]
     assert out[ids.STATE]["data"]["metric"] == "sessions"
     assert out[ids.FILTER_BOROUGHS]["value"] == ["E09000007"]
+    assert out[ids.FILTER_METRIC]["value"] == "sessions"  # the control shows the cleaned state
+    assert ids.FILTER_BANDS not in out  # unchanged controls are left alone
 
 
 def test_cbk005_http_comparison_responds_with_a_figure(dash_app):
@@ -101,3 +105,22 @@ def test_cbk006_a_broken_store_gives_a_banner_not_a_stack_trace(sqlite_url):
     assert "could not be drawn" in body and "Traceback" not in body and "sqlite" not in body.lower()
     page = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
     assert "could not be drawn" in page and "Traceback" not in page
+
+
+def test_cbk007_a_clicked_device_gets_its_popup_lazily_and_clusters_do_not(dash_app):
+    from dash import no_update
+
+    from callbacks.common import store
+    from callbacks.map import show_popup
+    from data import queries
+
+    state = _state(dash_app)
+    with dash_app.server.test_request_context():
+        dev = queries.device_frame(*store()).iloc[0]
+        feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [dev.longitude, dev.latitude]},
+                   "properties": {"d": dev.device_id, "b": 0}}
+        popup = show_popup(1, feature, state)
+        text = json.dumps(popup[0].to_plotly_json(), default=lambda o: o.to_plotly_json())
+        assert "Installed" in text and "sessions" in text and "Connectors" in text
+        assert popup[0].position == [dev.latitude, dev.longitude]
+        assert show_popup(2, {"properties": {"cluster": True, "point_count": 5}}, state) is no_update

@@ -124,3 +124,13 @@ def test_fig011_points_payload_is_terse_and_quintiles_have_six_edges():
     assert mapdata.quintile_breaks(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, float("nan")]))[::5] == [1.0, 6.0]
     assert mapdata.quintile_breaks(pd.Series([float("nan")])) == []
     assert len(mapdata.legend_rows([0, 1, 2, 3, 4, 5], str)) == 5
+
+
+def test_fig012_totals_leave_out_partly_covered_edge_buckets():
+    days = pd.date_range("2024-01-03", "2024-02-20", freq="D")  # starts and ends mid-week
+    daily = pd.DataFrame({"area": "E09000001", "day": days, "sessions": 1.0, "kwh": 1.0, "plugged_hours": 1.0,
+                          "device_days": 1.0})
+    weeks = frames.usage_series(daily, "week", "sessions", "2024-01-03", "2024-02-20")
+    assert set(weeks["value"]) == {7.0}  # only full weeks
+    util = frames.usage_series(daily, "week", "utilisation", "2024-01-03", "2024-02-20")
+    assert len(util) == len(weeks) + 2  # ratios are fair in part-weeks too
