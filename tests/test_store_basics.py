@@ -67,6 +67,18 @@ def test_bulk_insert_round_trips_dates_and_nulls(engine):
     assert [r["kwh"] for r in s] == [10.5, 3.25]
 
 
+def test_bulk_insert_keeps_awkward_text_exactly(engine):
+    store.migrate(engine)
+    names = ["tab\there", "new\nline", "back\\slash", r"\N", "", "quote \"q\" , comma"]
+    df = pd.DataFrame({"device_id": [f"d{i}" for i in range(len(names))], "name": names,
+                       "latitude": 51.5, "longitude": 0.0, "location_type": "other"})
+    with engine.begin() as conn:
+        store.bulk_insert(conn, schema.devices, df)
+    with engine.connect() as conn:
+        got = conn.execute(select(schema.devices.c.name).order_by(schema.devices.c.device_id)).scalars().all()
+    assert got == names
+
+
 def test_bulk_insert_rejects_unknown_columns(engine):
     store.migrate(engine)
     with engine.begin() as conn, pytest.raises(ValueError, match="not_a_column"):
