@@ -2,6 +2,9 @@
 
 Everything happens in one refresh run (one transaction): a reader sees the old store or the demo,
 never a mix. Borough boundaries already stored are kept and used to place devices.
+The sessions' unique index is dropped for the bulk insert and rebuilt before the commit; on PostgreSQL
+that takes an exclusive lock on ``sessions`` until the commit, so a reader of raw sessions (never the
+dashboard, which reads rollups) waits for the new data instead of seeing a mix.
 """
 
 from __future__ import annotations

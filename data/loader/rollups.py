@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from tqdm import tqdm
 
 from data import schema
 from data.loader import store
@@ -142,8 +143,11 @@ def scan_sessions(conn: Connection, rows: int = SCAN_ROWS):
 def rebuild(conn: Connection, start: date | None = None, end: date | None = None) -> dict[str, int]:
     """Replace all three rollups from the store's sessions and devices; returns row counts."""
     acc = Accumulator(conn)
-    for chunk in scan_sessions(conn, SCAN_ROWS):
-        acc.add(chunk)
+    total = store.table_count(conn, schema.sessions)
+    with tqdm(total=total, desc="rollups: reading sessions", unit="row", unit_scale=True, leave=False) as bar:
+        for chunk in scan_sessions(conn, SCAN_ROWS):
+            acc.add(chunk)
+            bar.update(len(chunk))
     return acc.write(conn, start, end)
 
 
