@@ -45,5 +45,6 @@ def update_compare(state):
     label = "London, average borough" if d.column is None and metrics.metric(metric).additive else "London"
     fig = ranking_bars(ranked, london=london, london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
                        title=metrics.title(metric, denom), x_title=metrics.title(metric, denom),
-                       selected=tuple(state["boroughs"]))
+                       selected=tuple(state["boroughs"]),
+                       subtitle=f"{state['from']} to {state['to']} · dashed line: {label}")
     return fig, False, compare_table(table_rows(ranked), metrics.title(metric, denom)), None

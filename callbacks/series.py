@@ -54,11 +54,11 @@ def update_series(state):
     if frame.empty:
         return no_update, True, message(NO_DATA)
     m = metrics.metric(state["metric"])
-    scope = "selected boroughs" if state["boroughs"] else "the five most populous boroughs"
+    scope = "Selected boroughs" if state["boroughs"] else "Five most populous boroughs"
     london = "London, average borough" if m.additive else "London"
     fig = time_series(frame, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)),
-                      title=f"{m.label} by {gran}: {scope} and London", y_title=f"{m.label} ({m.unit})",
-                      london_label=london, official=official)
+                      title=f"{m.label} by {gran}", subtitle=f"{scope} · {state['from']} to {state['to']}",
+                      y_title=m.unit, london_label=london, official=official)
     return fig, False, None
 
 
@@ -78,5 +78,6 @@ def update_heatmap(state):
                                  gss_codes=tuple(state["boroughs"]))
     if frame.empty or frame["sessions"].sum() == 0:
         return no_update, True
-    scope = "selected boroughs" if state["boroughs"] else "all London"
-    return hour_of_week(frame, title=f"When sessions start, {scope} (% of the week)"), False
+    scope = "Selected boroughs" if state["boroughs"] else "All London"
+    return hour_of_week(frame, title="When sessions start (% of the week)",
+                        subtitle=f"{scope} · {state['from']} to {state['to']}"), False

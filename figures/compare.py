@@ -9,7 +9,7 @@ from figures.theme import INNER_OUTER_COLOURS, SELECTED_COLOUR, base_layout
 
 
 def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, title: str,
-                 x_title: str, selected: tuple = ()) -> go.Figure:
+                 x_title: str, selected: tuple = (), subtitle: str | None = None) -> go.Figure:
     """Horizontal bars, highest at the top; selected boroughs outlined; customdata holds the GSS code."""
     order = list(ranked["name"])
     fig = go.Figure()
@@ -27,7 +27,7 @@ def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, titl
     # The shortest bars are at the bottom, so the label sits there beside the line.
     fig.add_annotation(x=london, y=0.01, yref="paper", yanchor="bottom", xanchor="left", text=london_label,
                        showarrow=False, font=dict(size=14), bgcolor="rgba(255,255,255,0.85)")
-    base_layout(fig, title=title, height=880)
+    base_layout(fig, title=title, subtitle=subtitle, height=880)
     fig.update_layout(bargap=0.2, clickmode="event",
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], fixedrange=True,

@@ -16,9 +16,9 @@ def _colour(areas: list[str], london: str) -> dict[str, str]:
 
 
 def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_title: str,
-                london: str = "London", london_label: str = "London",
+                subtitle: str | None = None, london: str = "London", london_label: str = "London",
                 official: pd.DataFrame | None = None) -> go.Figure:
-    """One line per area (London dashed), optional official counts as markers in the same colour."""
+    """One line per area (London dashed), optional official counts as diamonds in the same colour."""
     seen = list(dict.fromkeys(frame["area"]))
     areas = [a for a in seen if a != london] + [a for a in seen if a == london]  # the reference line last
     colours = _colour(areas, london)
@@ -36,10 +36,13 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
             label = (london_label if area == london else names.get(area, area)) + " (DfT official)"
             fig.add_trace(go.Scatter(
                 x=sub["bucket"], y=sub["value"], name=label, mode="markers", legendgroup=area,
-                marker=dict(color=colours.get(area, LONDON_COLOUR), size=10, symbol="diamond-open",
-                            line=dict(width=2)),
+                showlegend=False, marker=dict(color=colours.get(area, LONDON_COLOUR), size=10,
+                                              symbol="diamond-open", line=dict(width=2)),
                 hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>" + label + "</extra>"))
-    base_layout(fig, title=title, height=420)
+        # One legend entry explains every diamond (one per area would double the legend).
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
+                                 marker=dict(color="#777", size=10, symbol="diamond-open", line=dict(width=2))))
+    base_layout(fig, title=title, subtitle=subtitle, height=420)
     # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
     fig.update_layout(dragmode="zoom", hovermode="x unified", margin=dict(b=96),
                       legend=dict(yref="container", y=0.01, yanchor="bottom"))
@@ -48,7 +51,8 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
     return fig
 
 
-def hour_of_week(frame: pd.DataFrame, *, title: str, value: str = "sessions") -> go.Figure:
+def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None,
+                 value: str = "sessions") -> go.Figure:
     """7 x 24 heatmap of the share of the week's use starting in each hour (Mon first)."""
     grid = (frame.pivot_table(index="dow", columns="hour", values=value, aggfunc="sum")
             .reindex(index=range(7), columns=range(24)).fillna(0.0))
@@ -58,7 +62,7 @@ def hour_of_week(frame: pd.DataFrame, *, title: str, value: str = "sessions") ->
         z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
         colorbar=dict(title=dict(text="% of week"), thickness=14),
         hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>"))
-    base_layout(fig, title=title, height=300)
+    base_layout(fig, title=title, subtitle=subtitle, height=300)
     fig.update_yaxes(autorange="reversed", fixedrange=True)
     fig.update_xaxes(title_text="Hour of day", fixedrange=True, dtick=2)
     return fig

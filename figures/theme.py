@@ -15,13 +15,17 @@ CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size=15, color="#1b1b1b")
 
 
-def base_layout(fig: go.Figure, *, title: str | None = None, height: int | None = None) -> go.Figure:
-    """Apply the shared look: white background, large type, tight margins, legend on top."""
+def base_layout(fig: go.Figure, *, title: str | None = None, subtitle: str | None = None,
+                height: int | None = None) -> go.Figure:
+    """Apply the shared look: white background, large type, tight margins, legend below the plot."""
+    head = dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top", font=dict(size=17))
+    if subtitle:
+        head["subtitle"] = dict(text=subtitle, font=dict(size=14, color="#444"))
     fig.update_layout(
         template="plotly_white",
         font=FONT,
-        title=dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top", font=dict(size=17)) if title else None,
-        margin=dict(l=10, r=10, t=44 if title else 16, b=10),
+        title=head if title else None,
+        margin=dict(l=10, r=10, t=(70 if subtitle else 44) if title else 16, b=10),
         # Legend under the plot, so it never collides with the title or the modebar.
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=14)),
         hoverlabel=dict(font_size=15),

@@ -90,7 +90,8 @@ def test_fig008_time_series_figure_has_one_line_per_area_and_official_markers():
     fig = series.time_series(out, {"E09000001": "City of London"}, title="t", y_title="y", official=official)
     assert isinstance(fig, go.Figure)
     names = [t.name for t in fig.data]
-    assert names == ["City of London", "London", "City of London (DfT official)"]
+    assert names == ["City of London", "London", "City of London (DfT official)", "DfT official count (quarterly)"]
+    assert fig.data[2].showlegend is False
     assert fig.data[1].line.dash == "dash" and fig.layout.yaxis.fixedrange
 
 
