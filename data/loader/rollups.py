@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 KEYS = ["gss_code", "power_band", "location_type", "operator"]
 SCAN_ROWS = 500_000
+WRITE_ROWS = 250_000
 COMPACT_EVERY = 8
 
 
@@ -93,9 +94,16 @@ class Accumulator:
             return pd.DataFrame(columns=[*keys, "sessions", "kwh", "hours"])
         return pd.concat(parts).groupby(level=keys).sum().reset_index()
 
-    def _combo_keys(self, df: pd.DataFrame) -> pd.DataFrame:
-        keys = self.combos.iloc[df["combo"].to_numpy()].reset_index(drop=True)
-        return pd.concat([df.drop(columns="combo").reset_index(drop=True), keys], axis=1)
+    def _insert(self, conn: Connection, table, df: pd.DataFrame, dates: str) -> int:
+        """Attach the string keys slice by slice (they cost far more memory than the integer codes)."""
+        n = 0
+        for lo in range(0, len(df), WRITE_ROWS):
+            part = df.iloc[lo:lo + WRITE_ROWS]
+            keys = self.combos.iloc[part["combo"].to_numpy()].reset_index(drop=True)
+            part = pd.concat([part.drop(columns="combo").reset_index(drop=True), keys], axis=1)
+            part[dates] = pd.to_datetime(part[dates]).dt.date
+            n += store.bulk_insert(conn, table, part)
+        return n
 
     def write(self, conn: Connection, start: date | None = None, end: date | None = None) -> dict[str, int]:
         """Replace the three rollup tables with what was accumulated."""
@@ -108,24 +116,22 @@ class Accumulator:
         dm = dm.rename(columns={"hours": "plugged_hours"}).drop(columns="dev")
         dm["month"] = pd.to_datetime(dm["month"]).dt.date
         counts["rollup_device_month"] = store.bulk_insert(conn, schema.rollup_device_month, dm)
-        how = self._combo_keys(self._merged("how", ["month", "combo", "dow", "hour"]))
-        how["month"] = pd.to_datetime(how["month"]).dt.date
-        counts["rollup_hour_of_week"] = store.bulk_insert(conn, schema.rollup_hour_of_week, how)
+        how = self._merged("how", ["month", "combo", "dow", "hour"])
+        counts["rollup_hour_of_week"] = self._insert(conn, schema.rollup_hour_of_week, how, "month")
         counts["rollup_daily"] = self._write_daily(conn, start, end)
         log.info("rollups: %s written in %.1f s from %d sessions", counts, time.perf_counter() - t0, self.rows)
         return counts
 
     def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> int:
-        sess = self._combo_keys(self._merged("daily", ["day", "combo"])).rename(columns={"hours": "plugged_hours"})
+        sess = self._merged("daily", ["day", "combo"]).rename(columns={"hours": "plugged_hours"})
         sess["day"] = pd.to_datetime(sess["day"])
         days = _window(sess, start, end)
         sess = sess[(sess["day"] >= days[0]) & (sess["day"] <= days[-1])]
-        df = devices_in_service(self.dev, days).merge(sess, on=["day", *KEYS], how="outer")
+        df = _in_service(self.dev, self.combo, days).merge(sess, on=["day", "combo"], how="outer")
         df["devices_in_service"] = df["devices_in_service"].fillna(0).astype("int64")
         df["sessions"] = df["sessions"].fillna(0).astype("int64")
         df[["kwh", "plugged_hours"]] = df[["kwh", "plugged_hours"]].fillna(0.0).astype("float64")
-        df["day"] = pd.to_datetime(df["day"]).dt.date
-        return store.bulk_insert(conn, schema.rollup_daily, df)
+        return self._insert(conn, schema.rollup_daily, df, "day")
 
 
 def scan_sessions(conn: Connection, rows: int = SCAN_ROWS):
@@ -161,27 +167,23 @@ def _window(sess: pd.DataFrame, start: date | None, end: date | None) -> pd.Date
     return pd.date_range(first, last, freq="D")
 
 
-def devices_in_service(dev: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
-    """Rows (day, gss_code, power_band, location_type, operator, devices_in_service) with n > 0."""
-    dev = dev[dev["gss_code"].notna()]
-    if dev.empty or len(days) == 0:
-        # typed "day", so the merge with an empty sessions frame in _daily does not fail
-        return pd.DataFrame(columns=["day", *KEYS, "devices_in_service"]).astype({"day": "datetime64[s]"})
+def _in_service(dev: pd.DataFrame, combo: np.ndarray, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Rows (day, combo, devices_in_service) with n > 0; combo -1 (no borough) is left out."""
+    keep = combo >= 0
+    if not keep.any() or len(days) == 0:
+        return pd.DataFrame({"day": pd.Series(dtype="datetime64[s]"), "combo": pd.Series(dtype="int64"),
+                             "devices_in_service": pd.Series(dtype="int64")})
     n = len(days)
     first = days[0].to_datetime64().astype("datetime64[D]")
-    inst = pd.to_datetime(dev["installed_on"]).to_numpy("datetime64[D]")
-    rem = pd.to_datetime(dev["removed_on"]).to_numpy("datetime64[D]")
+    inst = pd.to_datetime(dev["installed_on"]).to_numpy("datetime64[D]")[keep]
+    rem = pd.to_datetime(dev["removed_on"]).to_numpy("datetime64[D]")[keep]
     lo = np.where(np.isnat(inst), 0, (inst - first).astype("int64")).clip(0, n)
     hi = np.where(np.isnat(rem), n, (rem - first).astype("int64")).clip(0, n)
-    combo = dev.groupby(KEYS, sort=True, dropna=False).ngroup().to_numpy()
-    grid = np.zeros((combo.max() + 1, n + 1), dtype=np.int32)
+    c = combo[keep]
+    grid = np.zeros((c.max() + 1, n + 1), dtype=np.int32)
     ok = lo < hi
-    np.add.at(grid, (combo[ok], lo[ok]), 1)
-    np.add.at(grid, (combo[ok], hi[ok]), -1)
+    np.add.at(grid, (c[ok], lo[ok]), 1)
+    np.add.at(grid, (c[ok], hi[ok]), -1)
     grid = grid.cumsum(axis=1)[:, :n]
     ci, di = np.nonzero(grid)
-    keys = dev.groupby(KEYS, sort=True, dropna=False).size().reset_index()[KEYS]
-    out = keys.iloc[ci].reset_index(drop=True)
-    out.insert(0, "day", days[di])
-    out["devices_in_service"] = grid[ci, di]
-    return out
+    return pd.DataFrame({"day": days[di], "combo": ci.astype("int64"), "devices_in_service": grid[ci, di]})
