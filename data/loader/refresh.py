@@ -142,8 +142,12 @@ def _begin(engine: Engine) -> tuple[Connection, object]:
     conn = engine.connect()
     trans = conn.begin()
     if not store.is_postgres(engine):
+        driver = conn.connection.driver_connection
+        # Big sorts (index builds over millions of sessions) go to temp files, not RAM, for this run;
+        # the engine's temp_store=MEMORY suits the app's small reads. Only settable outside a transaction.
+        driver.execute("PRAGMA temp_store=FILE")
         # Take SQLite's write lock now and make every later statement, DDL included, part of it.
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        driver.execute("BEGIN IMMEDIATE")
     return conn, trans
 
 
@@ -184,4 +188,6 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             log.error("run %d: failed and rolled back: %s", run_id, msg)
             raise
         finally:
+            if not store.is_postgres(engine) and not conn.invalidated:
+                conn.connection.driver_connection.execute("PRAGMA temp_store=MEMORY")
             conn.close()
