@@ -155,7 +155,7 @@ def install_series(db: str, version: str, bands: tuple, operators: tuple, locati
     return frame.groupby(["gss_code", "day"], as_index=False)["change"].sum()
 
 
-def _usage_where(stmt, table, start: str, end: str, bands, operators, locations, day_col, lo, hi):
+def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
     c = table.c
     stmt = stmt.where(day_col >= lo, day_col <= hi, c.power_band.in_(bands), c.location_type.in_(locations))
     return stmt.where(c.operator.in_(operators)) if operators else stmt
@@ -168,44 +168,51 @@ def _daily_sums():
 
 
 @cache.memoize()
+def daily_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
+                     locations: tuple) -> pd.DataFrame:
+    """Usage sums per day per borough (33 x days rows): any borough selection is then a slice, not a query."""
+    t = s.rollup_daily
+    stmt = select(t.c.day, t.c.gss_code, *_daily_sums()).group_by(t.c.day, t.c.gss_code)
+    frame = _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end)))
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
 def borough_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                   locations: tuple) -> pd.DataFrame:
-    """Usage sums per borough over the period (rollup_daily)."""
-    t = s.rollup_daily
-    stmt = select(t.c.gss_code, *_daily_sums()).group_by(t.c.gss_code)
-    stmt = _usage_where(stmt, t, start, end, bands, operators, locations, t.c.day, _d(start), _d(end))
-    return _frame(db, stmt)
+    """Usage sums per borough over the period (from the same cached day x borough sums)."""
+    per = daily_by_borough(db, version, start, end, bands, operators, locations)
+    return per.groupby("gss_code", as_index=False)[list(USAGE_SUMS)].sum()
 
 
-@cache.memoize()
 def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                 locations: tuple, gss_codes: tuple) -> pd.DataFrame:
     """Usage sums per day for each borough in ``gss_codes`` and for London (area column)."""
-    t = s.rollup_daily
-    base = _usage_where(select(t.c.day, *_daily_sums()), t, start, end, bands, operators, locations,
-                        t.c.day, _d(start), _d(end))
-    london = _frame(db, base.group_by(t.c.day)).assign(area=LONDON)
-    frames = [london]
-    if gss_codes:
-        per = base.add_columns(t.c.gss_code.label("area")).where(t.c.gss_code.in_(gss_codes))
-        frames.append(_frame(db, per.group_by(t.c.day, t.c.gss_code)))
-    out = pd.concat(frames, ignore_index=True)
-    out["day"] = pd.to_datetime(out["day"])
-    return out[["area", "day", *USAGE_SUMS]]
+    per = daily_by_borough(db, version, start, end, bands, operators, locations)
+    # Devices without a borough are left out of the rollups, so London is exactly the sum of boroughs.
+    london = per.groupby("day", as_index=False)[list(USAGE_SUMS)].sum().assign(area=LONDON)
+    picked = per[per["gss_code"].isin(gss_codes)].rename(columns={"gss_code": "area"})
+    return pd.concat([london, picked], ignore_index=True)[["area", "day", *USAGE_SUMS]]
 
 
 @cache.memoize()
+def hour_of_week_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
+                            locations: tuple) -> pd.DataFrame:
+    """Sessions and kWh per borough, weekday (Mon=0) and hour over the months the period touches."""
+    t = s.rollup_hour_of_week
+    stmt = select(t.c.gss_code, t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"),
+                  func.sum(t.c.kwh).label("kwh")).group_by(t.c.gss_code, t.c.dow, t.c.hour)
+    return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.month,
+                                   month_start(start), month_start(end)))
+
+
 def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                  locations: tuple, gss_codes: tuple) -> pd.DataFrame:
-    """Sessions and kWh by weekday (Mon=0) and hour over the months the period touches."""
-    t = s.rollup_hour_of_week
-    stmt = select(t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"),
-                  func.sum(t.c.kwh).label("kwh")).group_by(t.c.dow, t.c.hour)
-    stmt = _usage_where(stmt, t, start, end, bands, operators, locations, t.c.month,
-                        month_start(start), month_start(end))
+    """Sessions and kWh by weekday and hour for the boroughs (all London when none)."""
+    per = hour_of_week_by_borough(db, version, start, end, bands, operators, locations)
     if gss_codes:
-        stmt = stmt.where(t.c.gss_code.in_(gss_codes))
-    return _frame(db, stmt)
+        per = per[per["gss_code"].isin(gss_codes)]
+    return per.groupby(["dow", "hour"], as_index=False)[["sessions", "kwh"]].sum()
 
 
 @cache.memoize()
