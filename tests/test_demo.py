@@ -126,3 +126,18 @@ def test_ensure_seeded_seeds_an_empty_store_once(engine):
     assert store.table_count(engine, schema.devices) > 0
     assert ensure_seeded(engine, scale="small") is False
     assert store.get_data_version(engine) == version
+
+
+def test_status_does_not_hang_while_a_refresh_locks_sessions(pg_url):
+    from data.loader.status import format_status, store_status
+
+    eng = make_engine(pg_url)
+    store.migrate(eng)
+    with eng.connect() as locker:
+        locker.execute(text("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE"))  # as a demo's index rebuild does
+        st = store_status(eng)
+        locker.rollback()
+    assert st["counts"]["sessions"] is None and st["counts"]["devices"] == 0
+    assert "a refresh holds the table" in format_status(st)
+    assert store_status(eng)["counts"]["sessions"] == 0
+    eng.dispose()

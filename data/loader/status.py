@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from data import schema
 from data.loader import store
@@ -11,6 +12,18 @@ from data.loader import store
 
 def _iso(value) -> str | None:
     return value.isoformat(sep=" ", timespec="seconds") if value is not None else None
+
+
+def _sessions_count(conn) -> int | None:
+    """Sessions count; None while a PostgreSQL refresh holds the table (a demo rebuilds its index)."""
+    if not store.is_postgres(conn):
+        return store.table_count(conn, schema.sessions)
+    conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+    try:
+        return store.table_count(conn, schema.sessions)
+    except OperationalError:
+        conn.rollback()
+        return None
 
 
 def store_status(engine: Engine, last: int = 10) -> dict:
@@ -23,9 +36,9 @@ def store_status(engine: Engine, last: int = 10) -> dict:
         by_borough = conn.execute(select(d.c.gss_code, func.count()).where(d.c.gss_code.is_not(None))
                                   .group_by(d.c.gss_code).order_by(d.c.gss_code)).all()
         counts = {name: store.table_count(conn, t) for name, t in (
-            ("boroughs", schema.boroughs), ("devices", d), ("sessions", schema.sessions),
-            ("quarantined", schema.quarantine))}
+            ("boroughs", schema.boroughs), ("devices", d), ("quarantined", schema.quarantine))}
         version = store.get_data_version(conn)
+        counts["sessions"] = _sessions_count(conn)
     return {
         "data_version": version,
         "database": engine.url.render_as_string(hide_password=True),
@@ -43,7 +56,8 @@ def format_status(st: dict) -> str:
     """The status dict as a few lines for a person."""
     c = st["counts"]
     lines = [f"store: {st['database']}", f"data version: {st['data_version']}",
-             f"boroughs {c['boroughs']:,}  devices {c['devices']:,}  sessions {c['sessions']:,}  "
+             f"boroughs {c['boroughs']:,}  devices {c['devices']:,}  "
+             f"sessions {'(a refresh holds the table)' if c['sessions'] is None else format(c['sessions'], ',')}  "
              f"quarantined rows {c['quarantined']:,}",
              f"boroughs with devices: {len(st['devices_by_borough'])}", "last runs:"]
     if not st["last_runs"]:
