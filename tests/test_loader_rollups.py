@@ -98,3 +98,39 @@ def test_rebuild_from_the_store_equals_what_the_demo_accumulated(engine, monkeyp
         after = _read(engine, f"SELECT * FROM {t}")
         keys = [c for c in after.columns if c not in ("devices_in_service", "sessions", "kwh", "plugged_hours")]
         pd.testing.assert_frame_equal(_sorted(after, keys), _sorted(before[t], keys), rtol=1e-9)
+
+
+def test_hand_made_store_rules(store_url):
+    """Unknown operator, device without borough, overnight session, a removed device's last day."""
+    import datetime as dt
+
+    from data import schema
+    from data.loader import store
+
+    eng = make_engine(store_url)
+    store.migrate(eng)
+    with refresh(eng, "unit") as run:
+        store.bulk_insert(run.conn, schema.devices, pd.DataFrame({
+            "device_id": ["a", "b", "c"], "latitude": 51.5, "longitude": 0.0,
+            "gss_code": ["E09000001", "E09000001", None], "operator": [None, "X", "Y"],
+            "location_type": "on-street", "power_band": ["slow", "rapid", "slow"],
+            "installed_on": [dt.date(2022, 1, 1), None, None], "removed_on": [None, dt.date(2022, 1, 3), None]}))
+        store.bulk_insert(run.conn, schema.sessions, pd.DataFrame({
+            "device_id": ["a", "a", "b", "c"],
+            "started_at": pd.to_datetime(["2022-01-01 18:00:00", "2022-01-03 19:30:00", "2022-01-02 12:00:00",
+                                          "2022-01-02 12:00:00"]),
+            "ended_at": pd.to_datetime(["2022-01-01 21:00:00", "2022-01-04 01:30:00", "2022-01-02 12:30:00",
+                                        "2022-01-02 13:00:00"]),
+            "kwh": [10.0, 12.5, 20.0, 5.0]}))
+        rollups.rebuild(run.conn)
+    daily = _read(eng, "SELECT day, operator, devices_in_service, sessions, kwh, plugged_hours FROM rollup_daily")
+    daily["day"] = pd.to_datetime(daily["day"]).dt.strftime("%m-%d")
+    got = sorted(map(tuple, daily.itertuples(index=False)))
+    assert got == [("01-01", "Unknown", 1, 1, 10.0, 3.0), ("01-01", "X", 1, 0, 0.0, 0.0),
+                   ("01-02", "Unknown", 1, 0, 0.0, 0.0), ("01-02", "X", 1, 1, 20.0, 0.5),
+                   ("01-03", "Unknown", 1, 1, 12.5, 6.0)]  # b removed on 01-03; c has no borough
+    months = _read(eng, "SELECT device_id, sessions FROM rollup_device_month ORDER BY device_id")
+    assert months.values.tolist() == [["a", 2], ["b", 1]]
+    how = _read(eng, "SELECT dow, hour, sessions FROM rollup_hour_of_week ORDER BY dow, hour")
+    assert how.values.tolist() == [[0, 19, 1], [5, 18, 1], [6, 12, 1]]  # 2022-01-01 was a Saturday
+    eng.dispose()

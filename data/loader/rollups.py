@@ -3,8 +3,8 @@
 Rules (the dashboard relies on them):
 * a session counts on the day / month / hour of week (Mon=0) of its ``started_at`` (UTC);
 * ``plugged_hours`` = sum of (ended_at - started_at) in hours;
-* devices without ``gss_code`` are left out of rollup_daily and rollup_hour_of_week (rollup_device_month
-  keeps every known device, for map popups); operator null -> 'Unknown'; power_band null -> 'unknown';
+* devices without ``gss_code`` are left out of all three rollups (so their totals agree);
+  operator null -> 'Unknown'; power_band null -> 'unknown';
   sessions whose device is not in ``devices`` are ignored;
 * ``rollup_daily`` has a row for every (day, gss_code, power_band, location_type, operator) with at
   least one device in service that day (installed_on <= day, removed_on null or > day; a null
@@ -78,8 +78,8 @@ class Accumulator:
         df["hour"] = (start.view("int64") // 3600) % 24
         df["sessions"] = 1
         agg = {"sessions": "sum", "kwh": "sum", "hours": "sum"}
-        self.parts["device_month"].append(df.groupby(["dev", "month"]).agg(agg))
         b = df[df["combo"] >= 0]
+        self.parts["device_month"].append(b.groupby(["dev", "month"]).agg(agg))
         self.parts["daily"].append(b.groupby(["day", "combo"]).agg(agg))
         self.parts["how"].append(b.groupby(["month", "combo", "dow", "hour"]).agg(
             {"sessions": "sum", "kwh": "sum"}))
