@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 
 from callbacks import selection
-from callbacks.common import validated
+from callbacks.common import guarded, validated
 from layouts import ids
 
 CONTROL_KEYS = {  # control id -> state key it sets directly
@@ -60,6 +60,7 @@ MIRRORED = tuple(CONTROL_KEYS.items())  # every control shows the state: a later
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
+@guarded(lambda _alert: (no_update,) * (3 + len(MIRRORED)))  # the panels show their own banners
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
                  granularity, _clear, _map_clicks, bar_click, relayout, map_click, state):
     """Reduce, validate, and mirror the result into every control that does not show it yet."""

@@ -103,6 +103,8 @@ def test_cbk006_a_broken_store_gives_a_banner_not_a_stack_trace(sqlite_url):
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
     assert "could not be drawn" in body and "Traceback" not in body and "sqlite" not in body.lower()
+    click = post(app, ids.STATE, {f"{ids.MAP_BOROUGHS}.n_clicks": 1}, [f"{ids.MAP_BOROUGHS}.n_clicks"])
+    assert click.status_code == 200 and click.get_json()["response"] == {}  # changes nothing rather than failing
     page = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
     assert "could not be drawn" in page and "Traceback" not in page
 
