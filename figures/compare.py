@@ -12,28 +12,27 @@ def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, titl
                  x_title: str, selected: tuple = (), subtitle: str | None = None) -> go.Figure:
     """Horizontal bars, highest at the top; selected boroughs outlined; customdata holds the GSS code."""
     order = list(ranked["name"])
-    fig = go.Figure()
+    traces = []
     for group in ("Inner", "Outer"):
         sub = ranked[ranked["inner_outer"] == group]
         picked = sub["gss_code"].isin(selected)
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             x=sub["value"], y=sub["name"], orientation="h", name=f"{group} London",
             customdata=sub["gss_code"], marker=dict(
                 color=INNER_OUTER_COLOURS[group],
                 line=dict(color=[SELECTED_COLOUR if p else "rgba(0,0,0,0)" for p in picked],
                           width=[4 if p else 0 for p in picked])),
             hovertemplate="%{y}: %{x:,.2f}<extra>" + group + " London</extra>"))
-    fig.add_vline(x=london, line=dict(color="#333", width=2, dash="dash"))
-    # The shortest bars are at the bottom, so the label sits there beside the line.
-    fig.add_annotation(x=london, y=0.01, yref="paper", yanchor="bottom", xanchor="left", text=london_label,
-                       showarrow=False, font=dict(size=14), bgcolor="rgba(255,255,255,0.85)")
-    base_layout(fig, title=title, subtitle=subtitle, height=880)
-    fig.update_layout(bargap=0.2, clickmode="event",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"))
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], fixedrange=True,
-                     tickfont=dict(size=13))
-    fig.update_xaxes(title_text=x_title, fixedrange=True)
-    selected_names = ranked.loc[ranked["gss_code"].isin(selected), "name"]
-    fig.update_yaxes(ticktext=[f"<b>{n}</b>" if n in set(selected_names) else n for n in order[::-1]],
-                     tickvals=order[::-1])
-    return fig
+    names = set(ranked.loc[ranked["gss_code"].isin(selected), "name"])
+    ticks = order[::-1]
+    return base_layout(
+        go.Figure(data=traces), title=title, subtitle=subtitle, height=880, bargap=0.2, clickmode="event",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+        shapes=[dict(type="line", x0=london, x1=london, y0=0, y1=1, yref="paper",
+                     line=dict(color="#333", width=2, dash="dash"))],
+        # The shortest bars are at the bottom, so the label sits there beside the line.
+        annotations=[dict(x=london, y=0.01, yref="paper", yanchor="bottom", xanchor="left", text=london_label,
+                          showarrow=False, font=dict(size=14), bgcolor="rgba(255,255,255,0.85)")],
+        yaxis=dict(categoryorder="array", categoryarray=ticks, fixedrange=True, tickfont=dict(size=13),
+                   tickvals=ticks, ticktext=[f"<b>{n}</b>" if n in names else n for n in ticks]),
+        xaxis=dict(title=dict(text=x_title), fixedrange=True))

@@ -22,11 +22,11 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
     seen = list(dict.fromkeys(frame["area"]))
     areas = [a for a in seen if a != london] + [a for a in seen if a == london]  # the reference line last
     colours = _colour(areas, london)
-    fig = go.Figure()
+    traces = []  # built first and handed to go.Figure once: add_trace validates the figure each time
     for area in areas:
         sub = frame[frame["area"] == area]
         label = london_label if area == london else names.get(area, area)
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=sub["bucket"], y=sub["value"], name=label, mode="lines", legendgroup=area,
             line=dict(color=colours[area], width=3, dash="dash" if area == london else "solid"),
             hovertemplate="%{x|%d %b %Y}: %{y:,.2f}<extra>" + label + "</extra>"))
@@ -34,21 +34,18 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
         for area in dict.fromkeys(official["area"]):
             sub = official[official["area"] == area]
             label = (london_label if area == london else names.get(area, area)) + " (DfT official)"
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=sub["bucket"], y=sub["value"], name=label, mode="markers", legendgroup=area,
                 showlegend=False, marker=dict(color=colours.get(area, LONDON_COLOUR), size=10,
                                               symbol="diamond-open", line=dict(width=2)),
                 hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>" + label + "</extra>"))
         # One legend entry explains every diamond (one per area would double the legend).
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
+        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
                                  marker=dict(color="#777", size=10, symbol="diamond-open", line=dict(width=2))))
-    base_layout(fig, title=title, subtitle=subtitle, height=420)
     # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
-    fig.update_layout(dragmode="zoom", hovermode="x unified", margin=dict(b=96),
-                      legend=dict(yref="container", y=0.01, yanchor="bottom"))
-    fig.update_yaxes(title_text=y_title, fixedrange=True, rangemode="tozero")
-    fig.update_xaxes(title_text=None)
-    return fig
+    return base_layout(go.Figure(data=traces), title=title, subtitle=subtitle, height=420, dragmode="zoom", hovermode="x unified",
+                       margin=dict(b=96), legend=dict(yref="container", y=0.01, yanchor="bottom"),
+                       yaxis=dict(title=dict(text=y_title), fixedrange=True, rangemode="tozero"))
 
 
 def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None,
@@ -62,7 +59,6 @@ def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None
         z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
         colorbar=dict(title=dict(text="% of week"), thickness=14),
         hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>"))
-    base_layout(fig, title=title, subtitle=subtitle, height=300)
-    fig.update_yaxes(autorange="reversed", fixedrange=True)
-    fig.update_xaxes(title_text="Hour of day", fixedrange=True, dtick=2)
-    return fig
+    return base_layout(fig, title=title, subtitle=subtitle, height=300,
+                       yaxis=dict(autorange="reversed", fixedrange=True),
+                       xaxis=dict(title=dict(text="Hour of day"), fixedrange=True, dtick=2))

@@ -15,14 +15,29 @@ CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size=15, color="#1b1b1b")
 
 
+# A small template: "plotly_white" costs ~14 ms per figure to apply, this one under 1 ms.
+TEMPLATE = go.layout.Template(layout=dict(
+    plot_bgcolor="white", paper_bgcolor="white", colorway=list(PALETTE),
+    xaxis=dict(gridcolor="#e6e6e6", linecolor="#bbbbbb", zeroline=False, ticks=""),
+    yaxis=dict(gridcolor="#e6e6e6", linecolor="#bbbbbb", zeroline=False, ticks=""),
+))
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def base_layout(fig: go.Figure, *, title: str | None = None, subtitle: str | None = None,
-                height: int | None = None) -> go.Figure:
-    """Apply the shared look: white background, large type, tight margins, legend below the plot."""
+                height: int | None = None, **layout) -> go.Figure:
+    """Apply the shared look and the builder's own ``layout`` keys in one update (each pass costs time)."""
     head = dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top", font=dict(size=17))
     if subtitle:
         head["subtitle"] = dict(text=subtitle, font=dict(size=14, color="#444"))
-    fig.update_layout(
-        template="plotly_white",
+    shared = dict(
+        template=TEMPLATE,
         font=FONT,
         title=head if title else None,
         margin=dict(l=10, r=10, t=(70 if subtitle else 44) if title else 16, b=10),
@@ -30,7 +45,8 @@ def base_layout(fig: go.Figure, *, title: str | None = None, subtitle: str | Non
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=14)),
         hoverlabel=dict(font_size=15),
         height=height,
+        xaxis=dict(automargin=True),
+        yaxis=dict(automargin=True),
     )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    fig.update_layout(_merge(shared, layout))
     return fig

@@ -11,7 +11,7 @@ from layouts import ids
 KEY_FIGURES = (  # key, label, unit suffix, format
     ("devices", "Devices", "", ",.0f"),
     ("rapid_share", "Rapid share", "%", ".1f"),
-    ("per_100k", "Devices per 100k residents", "", ",.1f"),
+    ("per_100k", "Devices / 100k people", "", ",.1f"),
     ("sessions", "Sessions", "", ",.0f"),
     ("energy", "Energy", " kWh", ",.0f"),
     ("utilisation", "Utilisation", "%", ".1f"),
@@ -30,6 +30,8 @@ def key_figure_cards(values: dict, scope: str) -> list:
     cards = []
     for key, label, unit, spec in KEY_FIGURES:
         v = values.get(key)
+        if key == "energy" and v is not None and v >= 1e5:  # keep the card to one line: MWh for big totals
+            v, unit = v / 1e3, " MWh"
         text = "–" if v is None or v != v else format(v, spec)
         value = [text, html.Span(unit.strip(), className="kf-unit")] if unit and text != "–" else text
         cards.append(html.Div([html.Div(value, className="kf-value"), html.Div(label, className="kf-label")],
