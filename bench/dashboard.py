@@ -23,6 +23,12 @@ from callbacks.selection import default_state
 from data import queries
 from layouts import ids
 
+# Chunks the page loads on demand (not named in the index HTML); plotly.js only when assets/ has no bundle.
+ASYNC_CHUNKS = ("/_dash-component-suites/dash/dcc/async-graph.js", "/_dash-component-suites/dash/dcc/async-dropdown.js",
+                "/_dash-component-suites/dash/dcc/async-datepicker.js",
+                "/_dash-component-suites/dash_leaflet/async-GeoJSON.js")
+FULL_PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+
 PANELS = {  # first output id -> what it draws
     ids.HEADER_FIGURES: "key figures", ids.MAP_BOROUGHS: "choropleth", ids.SERIES_GRAPH: "time series",
     ids.SERIES_HEATMAP: "hour-of-week", ids.COMPARE_GRAPH: "comparison",
@@ -40,8 +46,10 @@ def first_load(app) -> None:
     layout = client.get("/_dash-layout").data
     points = json.dumps(_find_store(json.loads(layout), ids.POINTS), separators=(",", ":")).encode()
     total = gz(index) + gz(layout) + gz(client.get("/_dash-dependencies").data)
-    for src in re.findall(rb'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', index):
-        total += gz(client.get(src.decode()).data)
+    sources = [src.decode() for src in re.findall(rb'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', index)]
+    sources += [*ASYNC_CHUNKS, *([] if any("plotly" in src for src in sources) else [FULL_PLOTLY])]
+    for src in sources:
+        total += gz(client.get(src).data)
     print(f"first load: layout {len(layout) / 1e3:,.0f} KB raw, {gz(layout) / 1e3:,.0f} KB gz; "
           f"device points {gz(points) / 1e3:,.0f} KB gz; page total (html, layout, JS, CSS) {total / 1e6:,.2f} MB gz")
 

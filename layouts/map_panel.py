@@ -43,7 +43,7 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
                 name="boroughs", style={"zIndex": 350}),
         dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
                    pointToLayer=ns("pointToLayer"), clusterToLayer=ns("clusterToLayer"), hideout=points_hideout,
-                   superClusterOptions={"radius": 60, "maxZoom": 16}, zoomToBoundsOnClick=True),
+                   superClusterOptions={"radius": 90, "maxZoom": 16}, zoomToBoundsOnClick=True),
         dl.LayerGroup(id=ids.MAP_POPUP),
         html.Div(id=ids.MAP_LEGEND, className="map-legend leaflet-bottom-right-box"),
     ]
