@@ -129,16 +129,21 @@ def key_figures(sums: pd.DataFrame, counts: pd.DataFrame, gss_codes: tuple) -> d
     if gss_codes:
         sums = sums[sums["gss_code"].isin(gss_codes)]
         counts = counts[counts["gss_code"].isin(gss_codes)]
-    total = _total_row(sums)
+    total = _total_row(sums).apply(pd.to_numeric, errors="coerce")  # an empty store sums to NaN, not None
+
+    def num(col: str) -> float:
+        value = total[col].iloc[0]
+        return float(value) if pd.notna(value) else 0.0
+
     devices = float(counts["devices"].sum())
     rapid = float(counts.loc[counts["power_band"].isin(["rapid", "ultra"]), "devices"].sum())
-    population = float(total["population"].iloc[0] or 0)
+    population = num("population")
     return {
         "devices": devices,
         "rapid_share": 100.0 * rapid / devices if devices else float("nan"),
         "per_100k": 1e5 * devices / population if population else float("nan"),
-        "sessions": float(total["sessions"].iloc[0]),
-        "energy": float(total["kwh"].iloc[0]),
+        "sessions": num("sessions"),
+        "energy": num("kwh"),
         "utilisation": float(metrics.compute("utilisation", total).iloc[0]),
     }
 

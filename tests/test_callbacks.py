@@ -126,3 +126,14 @@ def test_cbk007_a_clicked_device_gets_its_popup_lazily_and_clusters_do_not(dash_
         assert "Installed" in text and "sessions" in text and "Connectors" in text
         assert popup[0].position == [dev.latitude, dev.longitude]
         assert show_popup(2, {"properties": {"cluster": True, "point_count": 5}}, state) is no_update
+
+
+def test_cbk008_an_empty_store_shows_plain_messages_not_failures(sqlite_url):
+    from tests.conftest import run_loader
+
+    run_loader(sqlite_url, "migrate")
+    app = create_app(sqlite_url)
+    assert "No usage data is loaded yet" in app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    for output in (ids.HEADER_FIGURES, ids.COMPARE_GRAPH, ids.SERIES_GRAPH, ids.SERIES_HEATMAP, ids.MAP_BOROUGHS):
+        resp = post(app, output, {f"{ids.STATE}.data": default_state(None)}, [f"{ids.STATE}.data"])
+        assert resp.status_code == 200 and "could not be drawn" not in resp.get_data(as_text=True), output
