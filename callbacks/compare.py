@@ -9,17 +9,13 @@ from data import metrics
 from data.frames import ranking
 from figures.compare import ranking_bars
 from layouts import ids
-from layouts.compare_panel import compare_table
-
-ROUND = {"value": 2, "devices": 0, "sessions": 0, "kwh": 0, "population": 0, "area_km2": 1, "plugin_vehicles": 0}
+from layouts.compare_panel import TABLE_COLUMNS, compare_table
 
 
 def table_rows(ranked) -> list[dict]:
-    """Rows for the table view: the same figures as the chart, rounded for reading."""
-    out = ranked.assign(rank=range(1, len(ranked) + 1))
-    for col, digits in ROUND.items():
-        out[col] = out[col].astype(float).round(digits)
-    return out[["rank", "name", "inner_outer", *ROUND]].astype(object).where(out.notna(), None).to_dict("records")
+    """Rows for the table view: the same figures as the chart (None where there is no figure)."""
+    out = ranked.assign(rank=range(1, len(ranked) + 1))[[key for key, _ in TABLE_COLUMNS]]
+    return out.astype(object).where(out.notna(), None).to_dict("records")
 
 
 @callback(

@@ -12,6 +12,8 @@ TEXT_COLUMNS = ("name", "inner_outer")
 TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/Outer"), ("value", "Value"),
                  ("devices", "Devices"), ("sessions", "Sessions"), ("kwh", "kWh"),
                  ("population", "Residents"), ("area_km2", "km²"), ("plugin_vehicles", "Plug-in vehicles")]
+DECIMALS = {"rank": 0, "value": 2, "devices": 0, "sessions": 0, "kwh": 0, "population": 0, "area_km2": 1,
+            "plugin_vehicles": 0}
 
 
 def compare_panel() -> html.Section:
@@ -33,15 +35,17 @@ def compare_table(rows: list[dict], value_label: str) -> dbc.Table:
     """The comparison as a plain table (numbers right-aligned), the same figures as the chart."""
     head = [html.Th(value_label if key == "value" else label, scope="col",
                     className="" if key in TEXT_COLUMNS else "num") for key, label in TABLE_COLUMNS]
-    body = [html.Tr([html.Td(_cell(row.get(key)), className="" if key in TEXT_COLUMNS else "num")
+    body = [html.Tr([html.Td(_cell(row.get(key), DECIMALS.get(key)), className="" if key in TEXT_COLUMNS else "num")
                      for key, _ in TABLE_COLUMNS]) for row in rows]
     return dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], striped=True, hover=True, size="sm",
                      responsive=True)
 
 
-def _cell(value) -> str:
+def _cell(value, decimals: int | None) -> str:
     if value is None:
         return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) < 100 and value != int(value) else f"{value:,.0f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    if decimals is None:
+        return str(value)
+    if decimals == 2 and abs(value) >= 100:  # a large ratio reads better without decimals
+        decimals = 0
+    return f"{float(value):,.{decimals}f}"
