@@ -105,12 +105,15 @@ class Accumulator:
             n += store.bulk_insert(conn, table, part)
         return n
 
-    def write(self, conn: Connection, start: date | None = None, end: date | None = None) -> dict[str, int]:
-        """Replace the three rollup tables with what was accumulated."""
+    def write(self, conn: Connection, start: date | None = None, end: date | None = None,
+              months: tuple[date, date] | None = None) -> dict[str, int]:
+        """Replace the three rollup tables (only their rows in ``months`` [m0, m1) if given) with the sums."""
         counts = {}
         t0 = time.perf_counter()
-        for t in (schema.rollup_device_month, schema.rollup_hour_of_week, schema.rollup_daily):
-            conn.execute(t.delete())
+        for t, col in ((schema.rollup_device_month, "month"), (schema.rollup_hour_of_week, "month"),
+                       (schema.rollup_daily, "day")):
+            where = () if months is None else (t.c[col] >= months[0], t.c[col] < months[1])
+            conn.execute(t.delete().where(*where))
         dm = self._merged("device_month", ["dev", "month"])
         dm["device_id"] = self.dev["device_id"].to_numpy()[dm["dev"].to_numpy(np.int64)]
         dm = dm.rename(columns={"hours": "plugged_hours"}).drop(columns="dev")
@@ -134,13 +137,20 @@ class Accumulator:
         return self._insert(conn, schema.rollup_daily, df, "day")
 
 
-def scan_sessions(conn: Connection, rows: int = SCAN_ROWS):
-    """Yield the store's sessions as DataFrames of ``rows`` rows, without loading them all."""
+def scan_sessions(conn: Connection, rows: int = SCAN_ROWS, start: date | None = None, end: date | None = None):
+    """Yield the store's sessions (starting in [start, end) if given) as DataFrames of ``rows`` rows."""
     cols = ["device_id", "started_at", "ended_at", "kwh"]
     raw = conn.connection.driver_connection
+    pg = store.is_postgres(conn)
     # A named cursor is server-side on PostgreSQL (psycopg); SQLite's cursor already streams.
-    cur = raw.cursor(name="rollup_scan") if store.is_postgres(conn) else raw.cursor()
-    cur.execute("SELECT device_id, started_at, ended_at, kwh FROM sessions")
+    cur = raw.cursor(name="rollup_scan") if pg else raw.cursor()
+    sql, params = "SELECT device_id, started_at, ended_at, kwh FROM sessions", ()
+    if start is not None:
+        bounds = pd.Series(pd.to_datetime([start, end]))
+        # SQLite stores text in SQLAlchemy's form, so compare with text in the same form.
+        params = tuple(bounds.dt.to_pydatetime()) if pg else tuple(store.format_datetimes(bounds))
+        sql += " WHERE started_at >= %s AND started_at < %s" if pg else " WHERE started_at >= ? AND started_at < ?"
+    cur.execute(sql, params)
     while batch := cur.fetchmany(rows):
         yield pd.DataFrame(batch, columns=cols)
     cur.close()

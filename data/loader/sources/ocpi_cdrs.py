@@ -51,4 +51,5 @@ def load(engine, location: str, options=None) -> int | None:
     parser = option_parser(SOURCE)
     add_options(parser)
     opts = parse_options(parser, options or {})
-    return run_source(engine, SOURCE, location, opts, parser, parse, write_sessions)
+    return run_source(engine, SOURCE, location, opts, parser, parse, write_sessions,
+                      rebuild_rollups=False)  # write_sessions updates them

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from data import schema
+from data.loader import rollups
+from data.loader.session_load import SessionsLoad
 from data.loader.sources.base import Parsed
-from data.loader.store import bulk_insert
 
 MAX_KWH = 500.0  # more than any one session can draw (350 kW for well over an hour)
 MAX_HOURS = 7 * 24.0  # a plug-in longer than a week is a lost end time, not a session
@@ -52,14 +53,18 @@ def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None) ->
 
 
 def write_sessions(conn: Connection, parsed: Parsed) -> None:
-    """Replace the store's sessions of these devices over this file's time span, then insert."""
+    """Replace the store's sessions of these devices over this file's time span, insert, update rollups."""
     frame = parsed.tables["sessions"]
     if frame.empty:
+        rollups.rebuild(conn)  # as the runner would: the rollups' day window may depend on nothing else
         return
     s = schema.sessions
     lo, hi = frame["started_at"].min().to_pydatetime(), frame["started_at"].max().to_pydatetime()
+    load = SessionsLoad(conn, lo, hi, rows_expected=len(frame))
     ids = sorted(frame["device_id"].unique())
     for start in range(0, len(ids), 5000):  # within SQLite's bound-variable limit
         conn.execute(s.delete().where(s.c.device_id.in_(ids[start:start + 5000]),
                                       s.c.started_at >= lo, s.c.started_at <= hi))
-    bulk_insert(conn, s, frame.assign(source=parsed.source))
+    load.existing()
+    load.add(frame.assign(source=parsed.source))
+    load.finish()

@@ -95,4 +95,5 @@ def load(engine, location: str, options=None) -> int | None:
     """`python -m data.loader load sessions-csv FILE_OR_URL [--preset P] [--map COLUMN=FIELD]`."""
     parser = _parser()
     opts = parse_options(parser, options or {})
-    return run_source(engine, SOURCE, location, opts, parser, parse, write_sessions)
+    return run_source(engine, SOURCE, location, opts, parser, parse, write_sessions,
+                      rebuild_rollups=False)  # write_sessions updates them
