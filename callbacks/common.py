@@ -16,6 +16,7 @@ from cache import cache
 from callbacks.selection import clean_state
 from data import queries
 from data.frames import borough_sums, period_days
+from web import public
 
 log = logging.getLogger(__name__)
 
@@ -115,4 +116,10 @@ def borough_sums_for(state: dict):
     usage = queries.borough_usage(db, version, state["from"], state["to"], **f)
     counts = queries.device_counts(db, version, state["to"], **f)
     boroughs = queries.borough_frame(db, version, state["to"])
-    return borough_sums(boroughs, usage, counts, period_days(state["from"], state["to"])), counts
+    sums = borough_sums(boroughs, usage, counts, period_days(state["from"], state["to"]))
+    return public.public_frame(sums), counts
+
+
+def min_sessions() -> int:
+    """Public mode hides any usage figure resting on fewer sessions than its threshold; officers see all."""
+    return public.min_count() if public.is_public() else 0

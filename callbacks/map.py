@@ -12,6 +12,7 @@ from figures.mapdata import choropleth_hideout, legend_rows
 from layouts import ids
 from layouts.filters import BAND_LABELS
 from layouts.map_panel import choropleth_legend
+from web import public
 
 # Filtering by band, operator, location type or end date re-clusters the points the browser already holds:
 # no request goes to the server and the points are never sent again (assets/map.js, filterPoints).
@@ -62,14 +63,16 @@ def popup_body(dev: dict, state: dict) -> html.Div:
     """Name, operator, connectors and power, install date and use in the period."""
     plugs = ", ".join(f"{t or 'connector'} {kw:g} kW" if kw else (t or "connector") for t, kw in dev["connectors"])
     hours = dev["plugged_hours"]
+    use = (html.Div(f"{state['from'][:7]} to {state['to'][:7]}: {dev['sessions']:,} sessions, "
+                    f"{dev['kwh']:,.0f} kWh, {hours:,.0f} h plugged in", className="popup-use")
+           if public.allow_device_detail() else None)
     return html.Div([
         html.H3(dev["name"] or dev["device_id"], className="popup-title"),
         html.Div(f"{dev['operator'] or queries.UNKNOWN_OPERATOR} · {dev['location_type']}"),
         html.Div(f"{BAND_LABELS.get(dev['power_band'], dev['power_band'])}, up to {dev['max_kw'] or 0:g} kW"),
         html.Div(f"Connectors: {plugs or 'not recorded'}"),
         html.Div(f"Installed: {dev['installed_on'] or 'unknown'}"),
-        html.Div(f"{state['from'][:7]} to {state['to'][:7]}: {dev['sessions']:,} sessions, "
-                 f"{dev['kwh']:,.0f} kWh, {hours:,.0f} h plugged in", className="popup-use"),
+        use,
     ], className="popup")
 
 

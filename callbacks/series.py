@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, callback, no_update
 
-from callbacks.common import empty_reason, filter_args, guarded, message, panel, store
+from callbacks.common import empty_reason, filter_args, guarded, message, min_sessions, panel, store
 from data import metrics, queries
 from data.frames import (
     granularity_for,
@@ -30,7 +30,7 @@ def _series_frame(db, version, state, areas, gran):
     daily = queries.daily_usage(db, version, state["from"], state["to"], **f, gss_codes=tuple(areas))
     if daily.empty:
         return daily, None
-    return usage_series(daily, gran, state["metric"], state["from"], state["to"]), None
+    return usage_series(daily, gran, state["metric"], state["from"], state["to"], min_sessions()), None
 
 
 @callback(
@@ -78,6 +78,7 @@ def update_heatmap(state):
                                  gss_codes=tuple(state["boroughs"]))
     if frame.empty or frame["sessions"].sum() == 0:
         return no_update, True
+    frame = frame.assign(sessions=frame["sessions"].where(frame["sessions"] >= min_sessions()))
     scope = "Selected boroughs" if state["boroughs"] else "All London"
     return hour_of_week(frame, title="When sessions start (% of the week)",
                         subtitle=f"{scope} · {state['from']} to {state['to']}"), False

@@ -45,14 +45,16 @@ def partial_buckets(start: str, end: str, gran: str) -> set:
 
 
 def usage_series(daily: pd.DataFrame, gran: str, metric_key: str, start: str | None = None,
-                 end: str | None = None) -> pd.DataFrame:
+                 end: str | None = None, min_sessions: int = 0) -> pd.DataFrame:
     """Metric per area per bucket from daily sums; London shown per average borough for totals.
 
     Totals leave out the partly covered first and last buckets when three or more full ones remain.
+    Points resting on fewer than ``min_sessions`` sessions are blanked (public mode's suppression).
     """
     frame = daily.assign(bucket=_bucket(daily["day"], gran))
     sums = frame.groupby(["area", "bucket"], as_index=False)[list(USAGE_SUMS)].sum()
     sums["value"] = metrics.compute(metric_key, sums)
+    sums.loc[sums["sessions"] < min_sessions, "value"] = float("nan")
     if metrics.metric(metric_key).additive:
         london = sums["area"] == LONDON
         sums.loc[london, "value"] = sums.loc[london, "value"] / N_BOROUGHS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -51,9 +52,11 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
 def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None,
                  value: str = "sessions") -> go.Figure:
     """7 x 24 heatmap of the share of the week's use starting in each hour (Mon first)."""
-    grid = (frame.pivot_table(index="dow", columns="hour", values=value, aggfunc="sum")
-            .reindex(index=range(7), columns=range(24)).fillna(0.0))
-    total = grid.to_numpy().sum()
+    # A cell with no sessions is 0; a suppressed cell (NaN, public mode) stays blank rather than 0.
+    cells = pd.MultiIndex.from_product([range(7), range(24)], names=["dow", "hour"])
+    grid = (frame.groupby(["dow", "hour"])[value].sum(min_count=1).astype(float)
+            .reindex(cells, fill_value=0.0).unstack("hour"))
+    total = np.nansum(grid.to_numpy())
     share = grid / total * 100.0 if total else grid
     fig = go.Figure(go.Heatmap(
         z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",

@@ -1,0 +1,79 @@
+"""Public mode in the dashboard itself: no usage figure rests on fewer sessions than the threshold.
+
+Officer mode on the same store and state is the control: the same day shows small counts there, so the
+public assertions below can fail if suppression is not wired in.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app import create_app
+from callbacks import compare, series
+from callbacks import map as map_cb
+from callbacks.common import borough_sums_for, store
+from callbacks.selection import default_state
+from data import queries
+
+THRESHOLD = 5
+
+
+@pytest.fixture
+def one_day_state(demo_sqlite):
+    """A one-day selection: several boroughs then have between 1 and 4 sessions."""
+    app = create_app(demo_sqlite)
+    with app.server.test_request_context():
+        db, version = store()
+        state = default_state(queries.date_bounds(db, version))
+    day = state["to"]
+    return app, {**state, "from": day, "to": day, "metric": "sessions"}
+
+
+def _small(values) -> int:
+    values = pd.to_numeric(pd.Series(values), errors="coerce")
+    return int(((values > 0) & (values < THRESHOLD)).sum())
+
+
+def test_pub001_officers_see_small_counts_public_sees_none(one_day_state, monkeypatch):
+    app, state = one_day_state
+    monkeypatch.delenv("APP_MODE", raising=False)
+    with app.server.test_request_context():
+        officer, _ = borough_sums_for(state)
+    assert _small(officer["sessions"]) > 0, "the control: this day must have boroughs with 1-4 sessions"
+
+    monkeypatch.setenv("APP_MODE", "public")
+    monkeypatch.setenv("PUBLIC_MIN_COUNT", str(THRESHOLD))
+    with app.server.test_request_context():
+        public, _ = borough_sums_for(state)
+        _fig, _hidden, table, _msg = compare.update_compare({**state, "granularity": "day"})
+    assert _small(public["sessions"]) == 0
+    assert public.loc[public["sessions"].isna(), "kwh"].isna().all(), "kWh of a suppressed borough leaks it"
+    assert (public["sessions"].isna() == (officer["sessions"] < THRESHOLD)).all()
+    rows = table.children[1].children  # the table view: the sessions column must hold no 1-4
+    sessions_col = [r.children[5].children for r in rows]
+    assert not any(str(v).strip() in {"1", "2", "3", "4"} for v in sessions_col)
+
+
+def test_pub002_series_and_heatmap_blank_small_points(one_day_state, monkeypatch):
+    app, state = one_day_state
+    monkeypatch.setenv("APP_MODE", "public")
+    with app.server.test_request_context():
+        fig, hidden, _ = series.update_series({**state, "granularity": "day"})
+        heat, heat_hidden = series.update_heatmap(state)
+    if not hidden:
+        for trace in fig["data"]:
+            assert _small(list(trace.get("y", []))) == 0 or trace.get("name", "").startswith("London")
+    if not heat_hidden:
+        z = [v for row in heat["data"][0]["z"] for v in row if v is not None]
+        assert z, "the heatmap keeps the cells above the threshold"
+
+
+def test_pub003_popup_has_no_device_usage_in_public_mode(one_day_state, monkeypatch):
+    _app, state = one_day_state
+    dev = {"name": "x", "device_id": "x", "operator": "o", "location_type": "on-street", "power_band": "slow",
+           "max_kw": 7.0, "connectors": [], "installed_on": None, "sessions": 3, "kwh": 20.0, "plugged_hours": 5.0}
+    monkeypatch.delenv("APP_MODE", raising=False)
+    assert "3 sessions" in str(map_cb.popup_body(dev, state))
+    monkeypatch.setenv("APP_MODE", "public")
+    assert "sessions" not in str(map_cb.popup_body(dev, state))
