@@ -155,14 +155,22 @@ def install_series(db: str, version: str, bands: tuple, operators: tuple, locati
     return frame.groupby(["gss_code", "day"], as_index=False)["change"].sum()
 
 
+def _unfiltered(bands, operators, locations) -> bool:
+    """True when every band and location type is chosen and no operator: the derived tables answer."""
+    return not operators and set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
+
+
 def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
     c = table.c
-    stmt = stmt.where(day_col >= lo, day_col <= hi, c.power_band.in_(bands), c.location_type.in_(locations))
+    stmt = stmt.where(day_col >= lo, day_col <= hi)
+    if table in (s.rollup_daily_borough, s.rollup_how_borough):  # already summed over every filter
+        return stmt
+    stmt = stmt.where(c.power_band.in_(bands), c.location_type.in_(locations))
     return stmt.where(c.operator.in_(operators)) if operators else stmt
 
 
-def _daily_sums():
-    c = s.rollup_daily.c
+def _daily_sums(t):
+    c = t.c
     return (func.sum(c.sessions).label("sessions"), func.sum(c.kwh).label("kwh"),
             func.sum(c.plugged_hours).label("plugged_hours"), func.sum(c.devices_in_service).label("device_days"))
 
@@ -171,8 +179,8 @@ def _daily_sums():
 def daily_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                      locations: tuple) -> pd.DataFrame:
     """Usage sums per day per borough (33 x days rows): any borough selection is then a slice, not a query."""
-    t = s.rollup_daily
-    stmt = select(t.c.day, t.c.gss_code, *_daily_sums()).group_by(t.c.day, t.c.gss_code)
+    t = s.rollup_daily_borough if _unfiltered(bands, operators, locations) else s.rollup_daily
+    stmt = select(t.c.day, t.c.gss_code, *_daily_sums(t)).group_by(t.c.day, t.c.gss_code)
     frame = _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end)))
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
@@ -199,7 +207,7 @@ def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, opera
 def hour_of_week_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                             locations: tuple) -> pd.DataFrame:
     """Sessions and kWh per borough, weekday (Mon=0) and hour over the months the period touches."""
-    t = s.rollup_hour_of_week
+    t = s.rollup_how_borough if _unfiltered(bands, operators, locations) else s.rollup_hour_of_week
     stmt = select(t.c.gss_code, t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"),
                   func.sum(t.c.kwh).label("kwh")).group_by(t.c.gss_code, t.c.dow, t.c.hour)
     return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.month,

@@ -140,6 +140,31 @@ rollup_hour_of_week = Table(
     Column("kwh", Float, nullable=False),
 )
 
+# Derived from the two above by data/loader/derived.py (known bands and location types, every operator
+# summed): what the views read when no band, operator or location filter narrows them.
+rollup_daily_borough = Table(
+    "rollup_daily_borough",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("gss_code", String(9), primary_key=True),
+    Column("devices_in_service", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+    Column("plugged_hours", Float, nullable=False),
+)
+
+# Key order = the query's GROUP BY order, so SQLite groups while walking the primary key, no sort.
+rollup_how_borough = Table(
+    "rollup_how_borough",
+    metadata,
+    Column("gss_code", String(9), primary_key=True),
+    Column("dow", Integer, primary_key=True),
+    Column("hour", Integer, primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+)
+
 # --- official statistics ----------------------------------------------------------
 
 official_device_stats = Table(

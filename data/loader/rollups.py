@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
 from data import schema
-from data.loader import store
+from data.loader import derived, store
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,7 @@ class Accumulator:
         how = self._merged("how", ["month", "combo", "dow", "hour"])
         counts["rollup_hour_of_week"] = self._insert(conn, schema.rollup_hour_of_week, how, "month")
         counts["rollup_daily"] = self._write_daily(conn, start, end)
+        counts.update(derived.build_derived(conn))  # coarse tables from the fine ones, same transaction
         log.info("rollups: %s written in %.1f s from %d sessions", counts, time.perf_counter() - t0, self.rows)
         return counts
 
