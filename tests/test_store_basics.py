@@ -102,3 +102,35 @@ def test_unset_database_url_is_the_instance_sqlite_file(monkeypatch, tmp_path):
     with eng.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     eng.dispose()
+
+
+def test_bulk_insert_binary_copy_types_nulls_and_unicode(engine):
+    """Every column type the PostgreSQL binary COPY encodes, with NULLs, empty and non-ASCII text."""
+    store.migrate(engine)
+    devices = pd.DataFrame({
+        "device_id": ["é1", "b", "c"], "name": ["Café ☕ Ünïcode", "", None], "latitude": [51.5, -0.25, 1e-9],
+        "longitude": [0.0, 0.1, 0.2], "location_type": "other",
+        "installed_on": [dt.date(1999, 12, 31), None, dt.date(2024, 2, 29)], "max_kw": [7.4, None, 350.0]})
+    connectors = pd.DataFrame({"device_id": ["é1", "é1", "b"], "connector_no": [1, 2, 1],
+                               "connector_type": ["Type 2", None, "CCS"], "rated_kw": [7.4, 22.0, None]})
+    with engine.begin() as conn:
+        store.bulk_insert(conn, schema.devices, devices)
+        store.bulk_insert(conn, schema.connectors, connectors)
+        store.bulk_insert(conn, schema.sessions, pd.DataFrame({
+            "device_id": ["é1", "b"], "started_at": pd.to_datetime(["1999-12-31 23:59:59.999999", "2022-06-01"], format="ISO8601"),
+            "ended_at": pd.to_datetime(["2000-01-01 00:00:01", "2022-06-01 01:00:00"]),
+            "kwh": [0.1 + 0.2, 3.0], "source": ["ünï", None]}))
+    with engine.connect() as conn:
+        d = conn.execute(select(schema.devices).order_by(schema.devices.c.latitude)).mappings().all()
+        c = conn.execute(select(schema.connectors).order_by(schema.connectors.c.device_id,
+                                                            schema.connectors.c.connector_no)).mappings().all()
+        s = conn.execute(select(schema.sessions).order_by(schema.sessions.c.started_at)).mappings().all()
+    assert [r["device_id"] for r in d] == ["b", "c", "é1"]
+    assert [r["name"] for r in d] == ["", None, "Café ☕ Ünïcode"]
+    assert [r["installed_on"] for r in d] == [None, dt.date(2024, 2, 29), dt.date(1999, 12, 31)]
+    assert [r["max_kw"] for r in d] == [None, 350.0, 7.4]
+    assert sorted((r["device_id"], r["connector_no"], r["connector_type"], r["rated_kw"]) for r in c) == [
+        ("b", 1, "CCS", None), ("é1", 1, "Type 2", 7.4), ("é1", 2, None, 22.0)]
+    assert s[0]["started_at"] == dt.datetime(1999, 12, 31, 23, 59, 59, 999999)
+    assert s[0]["ended_at"] == dt.datetime(2000, 1, 1, 0, 0, 1) and s[0]["kwh"] == 0.1 + 0.2
+    assert s[0]["source"] == "ünï" and s[1]["source"] is None
