@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,8 @@ KEYS = ["gss_code", "power_band", "location_type", "operator"]
 SCAN_ROWS = 500_000
 WRITE_ROWS = 250_000
 COMPACT_EVERY = 8
+MONTHS, MONTH_BIAS = 4096, 2048  # (device, month) key: month since 1970 + bias fits 0..4095 (1799..2140)
+HOURS_OF_WEEK = 7 * 24
 
 
 def _devices(conn: Connection) -> pd.DataFrame:
@@ -50,8 +52,39 @@ def _devices(conn: Connection) -> pd.DataFrame:
     return dev
 
 
+class _Sums:
+    """Partial sums keyed by one int64 per group, merged by sorting (np.unique + bincount, not groupby)."""
+
+    def __init__(self, n_weights: int):
+        self.n = n_weights
+        self.parts: list[tuple[np.ndarray, np.ndarray, list[np.ndarray]]] = []
+
+    def add(self, key: np.ndarray, counts: np.ndarray | None, weights: list[np.ndarray]) -> None:
+        uniq, inv = np.unique(key, return_inverse=True)
+        c = np.bincount(inv, weights=counts, minlength=len(uniq)) if counts is not None else \
+            np.bincount(inv, minlength=len(uniq))
+        self.parts.append((uniq, c.astype(np.int64), [np.bincount(inv, w, len(uniq)) for w in weights]))
+        if len(self.parts) >= COMPACT_EVERY:  # bound memory on long streams (scale full: ~20M sessions)
+            self.parts = [self.merged()]
+
+    def merged(self) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        if not self.parts:
+            return np.empty(0, np.int64), np.empty(0, np.int64), [np.empty(0) for _ in range(self.n)]
+        key = np.concatenate([p[0] for p in self.parts])
+        counts = np.concatenate([p[1] for p in self.parts]).astype(float)
+        uniq, inv = np.unique(key, return_inverse=True)
+        weights = [np.bincount(inv, np.concatenate([p[2][i] for p in self.parts]), len(uniq)) for i in range(self.n)]
+        return uniq, np.bincount(inv, counts, len(uniq)).round().astype(np.int64), weights
+
+
 class Accumulator:
-    """Partial sums of sessions at the three rollup grains; ``write`` replaces the rollup tables."""
+    """Partial sums of sessions at the three rollup grains; ``write`` replaces the rollup tables.
+
+    Groups are packed into one int64 each: (device, month), (day, combo), (month, combo, dow, hour),
+    so sorting the key sorts the rows in the tables' primary-key order (cheap index inserts).
+    """
 
     def __init__(self, conn: Connection):
         self.dev = _devices(conn)
@@ -59,51 +92,38 @@ class Accumulator:
         combo = self.dev[has_gss].groupby(KEYS, sort=True).ngroup()
         self.combo = np.full(len(self.dev), -1, dtype=np.int64)
         self.combo[has_gss.to_numpy()] = combo.to_numpy()
-        self.combos = self.dev[has_gss].groupby(KEYS, sort=True).size().reset_index()[KEYS]
-        self.parts: dict[str, list[pd.DataFrame]] = {"device_month": [], "daily": [], "how": []}
+        combos = self.dev[has_gss].groupby(KEYS, sort=True).size().reset_index()
+        self.keys = {k: combos[k].to_numpy(object) for k in KEYS}
+        self.nc = max(len(combos), 1)
+        self.ids = self.dev["device_id"].to_numpy(object)
+        self.sums = {"device_month": _Sums(2), "daily": _Sums(2), "how": _Sums(1)}
         self.rows = 0
 
     def add(self, sessions: pd.DataFrame) -> None:
         """Fold in one chunk of sessions (columns device_id, started_at, ended_at, kwh)."""
-        code = pd.Categorical(sessions["device_id"], categories=self.dev["device_id"]).codes
-        ok = code >= 0
-        start = pd.to_datetime(sessions["started_at"], format="ISO8601").to_numpy("datetime64[s]")[ok]
-        end = pd.to_datetime(sessions["ended_at"], format="ISO8601").to_numpy("datetime64[s]")[ok]
-        day = start.astype("datetime64[D]")
-        df = pd.DataFrame({"dev": code[ok].astype(np.int64), "day": day, "month": day.astype("datetime64[M]"),
-                           "kwh": sessions["kwh"].to_numpy(float)[ok],
-                           "hours": (end - start).astype("int64") / 3600.0})
-        df["combo"] = self.combo[df["dev"].to_numpy()]
-        df["dow"] = (day.view("int64") - 4) % 7  # 1970-01-01 was a Thursday; Monday = 0
-        df["hour"] = (start.view("int64") // 3600) % 24
-        df["sessions"] = 1
-        agg = {"sessions": "sum", "kwh": "sum", "hours": "sum"}
-        b = df[df["combo"] >= 0]
-        self.parts["device_month"].append(b.groupby(["dev", "month"]).agg(agg))
-        self.parts["daily"].append(b.groupby(["day", "combo"]).agg(agg))
-        self.parts["how"].append(b.groupby(["month", "combo", "dow", "hour"]).agg(
-            {"sessions": "sum", "kwh": "sum"}))
-        self.rows += len(df)
-        for name, parts in self.parts.items():
-            if len(parts) >= COMPACT_EVERY:  # bound memory on long streams (scale full: ~20M sessions)
-                self.parts[name] = [pd.concat(parts).groupby(level=list(parts[0].index.names)).sum()]
+        code = pd.Categorical(sessions["device_id"], categories=self.dev["device_id"]).codes.astype(np.int64)
+        keep = code >= 0
+        keep[keep] = self.combo[code[keep]] >= 0  # unknown devices and devices without a borough: left out
+        start = pd.to_datetime(sessions["started_at"], format="ISO8601").to_numpy("datetime64[s]")[keep]
+        end = pd.to_datetime(sessions["ended_at"], format="ISO8601").to_numpy("datetime64[s]")[keep]
+        dev, secs = code[keep], start.view(np.int64)
+        combo = self.combo[dev]
+        day = secs // 86_400
+        month = start.astype("datetime64[M]").view(np.int64)
+        kwh = sessions["kwh"].to_numpy(float)[keep]
+        hours = (end.view(np.int64) - secs) / 3600.0
+        dow, hour = (day - 4) % 7, (secs // 3600) % 24  # 1970-01-01 was a Thursday; Monday = 0
+        self.sums["device_month"].add(dev * MONTHS + month + MONTH_BIAS, None, [kwh, hours])
+        self.sums["daily"].add(day * self.nc + combo, None, [kwh, hours])
+        self.sums["how"].add(((month * self.nc + combo) * 7 + dow) * 24 + hour, None, [kwh])
+        self.rows += int(keep.sum())
 
-    def _merged(self, name: str, keys: list[str]) -> pd.DataFrame:
-        parts = self.parts[name]
-        if not parts:
-            return pd.DataFrame(columns=[*keys, "sessions", "kwh", "hours"])
-        return pd.concat(parts).groupby(level=keys).sum().reset_index()
+    def _frame(self, combo: np.ndarray, columns: dict) -> pd.DataFrame:
+        return pd.DataFrame({**columns, **{k: v[combo] for k, v in self.keys.items()}})
 
-    def _insert(self, conn: Connection, table, df: pd.DataFrame, dates: str) -> int:
-        """Attach the string keys slice by slice (they cost far more memory than the integer codes)."""
-        n = 0
-        for lo in range(0, len(df), WRITE_ROWS):
-            part = df.iloc[lo:lo + WRITE_ROWS]
-            keys = self.combos.iloc[part["combo"].to_numpy()].reset_index(drop=True)
-            part = pd.concat([part.drop(columns="combo").reset_index(drop=True), keys], axis=1)
-            part[dates] = pd.to_datetime(part[dates]).dt.date
-            n += store.bulk_insert(conn, table, part)
-        return n
+    def _insert(self, conn: Connection, table, make, n: int) -> int:
+        """Write ``make(slice)`` frames slice by slice (bounds the string-keyed frames' memory)."""
+        return sum(store.bulk_insert(conn, table, make(slice(lo, lo + WRITE_ROWS))) for lo in range(0, n, WRITE_ROWS))
 
     def write(self, conn: Connection, start: date | None = None, end: date | None = None,
               months: tuple[date, date] | None = None) -> dict[str, int]:
@@ -114,28 +134,36 @@ class Accumulator:
                        (schema.rollup_daily, "day")):
             where = () if months is None else (t.c[col] >= months[0], t.c[col] < months[1])
             conn.execute(t.delete().where(*where))
-        dm = self._merged("device_month", ["dev", "month"])
-        dm["device_id"] = self.dev["device_id"].to_numpy()[dm["dev"].to_numpy(np.int64)]
-        dm = dm.rename(columns={"hours": "plugged_hours"}).drop(columns="dev")
-        dm["month"] = pd.to_datetime(dm["month"]).dt.date
-        counts["rollup_device_month"] = store.bulk_insert(conn, schema.rollup_device_month, dm)
-        how = self._merged("how", ["month", "combo", "dow", "hour"])
-        counts["rollup_hour_of_week"] = self._insert(conn, schema.rollup_hour_of_week, how, "month")
+        key, n, (kwh, hours) = self.sums["device_month"].merged()
+        counts["rollup_device_month"] = store.bulk_insert(conn, schema.rollup_device_month, pd.DataFrame({
+            "device_id": self.ids[key // MONTHS], "month": _months(key % MONTHS - MONTH_BIAS),
+            "sessions": n, "kwh": kwh, "plugged_hours": hours}))
+        key, n, (kwh,) = self.sums["how"].merged()
+        hour, dow, combo, month = key % 24, key // 24 % 7, key // HOURS_OF_WEEK % self.nc, key // HOURS_OF_WEEK // self.nc
+        counts["rollup_hour_of_week"] = self._insert(conn, schema.rollup_hour_of_week, lambda s: self._frame(
+            combo[s], {"month": _months(month[s]), "dow": dow[s], "hour": hour[s], "sessions": n[s], "kwh": kwh[s]}),
+            len(key))
         counts["rollup_daily"] = self._write_daily(conn, start, end)
         counts.update(derived.build_derived(conn))  # coarse tables from the fine ones, same transaction
         log.info("rollups: %s written in %.1f s from %d sessions", counts, time.perf_counter() - t0, self.rows)
         return counts
 
     def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> int:
-        sess = self._merged("daily", ["day", "combo"]).rename(columns={"hours": "plugged_hours"})
-        sess["day"] = pd.to_datetime(sess["day"])
-        days = _window(sess, start, end)
-        sess = sess[(sess["day"] >= days[0]) & (sess["day"] <= days[-1])]
-        df = _in_service(self.dev, self.combo, days).merge(sess, on=["day", "combo"], how="outer")
-        df["devices_in_service"] = df["devices_in_service"].fillna(0).astype("int64")
-        df["sessions"] = df["sessions"].fillna(0).astype("int64")
-        df[["kwh", "plugged_hours"]] = df[["kwh", "plugged_hours"]].fillna(0.0).astype("float64")
-        return self._insert(conn, schema.rollup_daily, df, "day")
+        key, n, (kwh, hours) = self.sums["daily"].merged()
+        days = _window(key // self.nc, start, end)
+        first, last = (days[0], days[-1]) if len(days) else (0, -1)
+        inside = (key // self.nc >= first) & (key // self.nc <= last)
+        key, n, kwh, hours = key[inside], n[inside], kwh[inside], hours[inside]
+        svc_key, svc = _in_service(self.dev, self.combo, days, self.nc)
+        rows = np.union1d(svc_key, key)
+        cols = {c: np.zeros(len(rows), dtype) for c, dtype in
+                (("devices_in_service", np.int64), ("sessions", np.int64), ("kwh", float), ("plugged_hours", float))}
+        cols["devices_in_service"][np.searchsorted(rows, svc_key)] = svc
+        at = np.searchsorted(rows, key)
+        cols["sessions"][at], cols["kwh"][at], cols["plugged_hours"][at] = n, kwh, hours
+        day = (rows // self.nc).astype("datetime64[D]")
+        return self._insert(conn, schema.rollup_daily, lambda s: self._frame(
+            rows[s] % self.nc, {"day": day[s], **{c: v[s] for c, v in cols.items()}}), len(rows))
 
 
 def scan_sessions(conn: Connection, rows: int = SCAN_ROWS, start: date | None = None, end: date | None = None):
@@ -168,28 +196,33 @@ def rebuild(conn: Connection, start: date | None = None, end: date | None = None
     return acc.write(conn, start, end)
 
 
-def _window(sess: pd.DataFrame, start: date | None, end: date | None) -> pd.DatetimeIndex:
-    if sess.empty:
-        last = pd.Timestamp(end or date.today())
-        first = pd.Timestamp(start or (last - timedelta(days=364)))
+def _months(m: np.ndarray) -> np.ndarray:
+    """Months since 1970 as first days (datetime64[D])."""
+    return m.astype("datetime64[M]").astype("datetime64[D]")
+
+
+def _window(days: np.ndarray, start: date | None, end: date | None) -> np.ndarray:
+    """Days (int, since 1970) the daily rollup covers: the sessions' span, or the last 365 days without any."""
+    as_int = lambda d: int(np.datetime64(d, "D").view(np.int64))  # noqa: E731
+    if len(days) == 0:
+        last = as_int(end or date.today())
+        first = as_int(start) if start else last - 364
     else:
-        first = pd.Timestamp(start) if start else sess["day"].min()
-        last = pd.Timestamp(end) if end else sess["day"].max()
-    return pd.date_range(first, last, freq="D")
+        first = as_int(start) if start else int(days.min())
+        last = as_int(end) if end else int(days.max())
+    return np.arange(first, last + 1, dtype=np.int64)
 
 
-def _in_service(dev: pd.DataFrame, combo: np.ndarray, days: pd.DatetimeIndex) -> pd.DataFrame:
-    """Rows (day, combo, devices_in_service) with n > 0; combo -1 (no borough) is left out."""
+def _in_service(dev: pd.DataFrame, combo: np.ndarray, days: np.ndarray, nc: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (day * nc + combo) with n > 0 devices in service, and n; combo -1 (no borough) is left out."""
     keep = combo >= 0
     if not keep.any() or len(days) == 0:
-        return pd.DataFrame({"day": pd.Series(dtype="datetime64[s]"), "combo": pd.Series(dtype="int64"),
-                             "devices_in_service": pd.Series(dtype="int64")})
+        return np.empty(0, np.int64), np.empty(0, np.int64)
     n = len(days)
-    first = days[0].to_datetime64().astype("datetime64[D]")
     inst = pd.to_datetime(dev["installed_on"]).to_numpy("datetime64[D]")[keep]
     rem = pd.to_datetime(dev["removed_on"]).to_numpy("datetime64[D]")[keep]
-    lo = np.where(np.isnat(inst), 0, (inst - first).astype("int64")).clip(0, n)
-    hi = np.where(np.isnat(rem), n, (rem - first).astype("int64")).clip(0, n)
+    lo = np.where(np.isnat(inst), 0, inst.view(np.int64) - days[0]).clip(0, n)
+    hi = np.where(np.isnat(rem), n, rem.view(np.int64) - days[0]).clip(0, n)
     c = combo[keep]
     grid = np.zeros((c.max() + 1, n + 1), dtype=np.int32)
     ok = lo < hi
@@ -197,4 +230,4 @@ def _in_service(dev: pd.DataFrame, combo: np.ndarray, days: pd.DatetimeIndex) ->
     np.add.at(grid, (c[ok], hi[ok]), -1)
     grid = grid.cumsum(axis=1)[:, :n]
     ci, di = np.nonzero(grid)
-    return pd.DataFrame({"day": days[di], "combo": ci.astype("int64"), "devices_in_service": grid[ci, di]})
+    return (days[di] * nc + ci).astype(np.int64), grid[ci, di].astype(np.int64)
