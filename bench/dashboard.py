@@ -67,10 +67,14 @@ def _find_store(node, target):
 def states(app, n: int, seed: int = 1) -> list[dict]:
     """n varied selections: boroughs, metrics, denominators, date ranges."""
     with app.server.test_request_context():
-        db = app.server.config["DATABASE_URL"]
-        version = queries.data_version(db)
-        bounds = queries.date_bounds(db, version)
-        codes = list(queries.borough_frame(db, version, bounds[1])["gss_code"])
+        return sample_states(app.server.config["DATABASE_URL"], n, seed)
+
+
+def sample_states(db: str, n: int, seed: int = 1) -> list[dict]:
+    """n varied selections of the store ``db`` (needs an app context for the query cache)."""
+    version = queries.data_version(db)
+    bounds = queries.date_bounds(db, version)
+    codes = list(queries.borough_frame(db, version, bounds[1])["gss_code"])
     rng, base = random.Random(seed), default_state(bounds)
     days = [d.isoformat() for d in __import__("pandas").date_range(bounds[0], bounds[1], freq="7D").date]
     out = []
