@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, no_update
 
-from callbacks import selection
+from callbacks import selection, urlstate
 from callbacks.common import guarded, validated
 from layouts import ids
 
@@ -32,6 +32,9 @@ def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
         new["boroughs"] = selection.toggle(state["boroughs"], selection.code_from_bar_click(inputs.get(trigger)))
     elif trigger == ids.FILTER_CLEAR:
         new["boroughs"] = []
+    elif trigger == ids.URL:  # a link opened, back/forward, a deck slide: the link is the whole selection
+        raw = urlstate.parse_query(inputs.get(ids.URL))
+        new = {k: raw[k] for k in urlstate.STATE_KEYS if k in raw}
     return new
 
 
@@ -56,18 +59,19 @@ MIRRORED = tuple(CONTROL_KEYS.items())  # every control shows the state: a later
     Input(ids.MAP_BOROUGHS, "n_clicks"),
     Input(ids.COMPARE_GRAPH, "clickData"),
     Input(ids.SERIES_GRAPH, "relayoutData"),
+    Input(ids.URL, "search"),
     State(ids.MAP_BOROUGHS, "clickData"),
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
 @guarded(lambda _alert: (no_update,) * (3 + len(MIRRORED)))  # the panels show their own banners
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
-                 granularity, _clear, _map_clicks, bar_click, relayout, map_click, state):
+                 granularity, _clear, _map_clicks, bar_click, relayout, search, map_click, state):
     """Reduce, validate, and mirror the result into every control that does not show it yet."""
     inputs = {"start_date": start_date, "end_date": end_date, ids.FILTER_BANDS: bands,
               ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators, ids.FILTER_BOROUGHS: boroughs,
               ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator, ids.SERIES_GRANULARITY: granularity,
-              ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout}
+              ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout, ids.URL: search}
     old = validated(state)
     new = validated(reduce_state(old, ctx.triggered_id, inputs))
     if new == old:

@@ -43,3 +43,36 @@ COMPARE_WRAP = "compare-wrap"
 COMPARE_MESSAGE = "compare-message"
 COMPARE_TABLE = "compare-table"
 COMPARE_TABS = "compare-tabs"
+
+# Sharing and presenting (issue 5)
+URL = "share-url"  # dcc.Location: the query string is the view
+VIEW = "share-view"  # map centre and zoom, theme, presentation mode (kept out of the panels' cache keys)
+LINK = "share-link"  # the canonical query string for the current state and view
+SHARE_COPY = "share-copy"
+SHARE_NOTICE = "share-notice"
+SHARE_BAR = "share-bar"
+PRESENT_TOGGLE = "present-toggle"
+PRESENT_EXIT = "present-exit"
+PRESENT_BANNER = "present-banner"
+THEME_TOGGLE = "theme-toggle"
+THEME_SINK = "theme-sink"
+DECK = "deck-store"
+DECK_TITLE = "deck-title"
+DECK_NOTE = "deck-note"
+DECK_ADD = "deck-add"
+DECK_PREV = "deck-prev"
+DECK_NEXT = "deck-next"
+DECK_POS = "deck-pos"
+DECK_STATUS = "deck-status"
+DECK_EXPORT = "deck-export"
+DECK_DOWNLOAD = "deck-download"
+DECK_UPLOAD = "deck-upload"
+DECK_COPY = "deck-copy"
+
+# Exports
+EXPORT_SERIES_CSV = "export-series-csv"
+EXPORT_COMPARE_CSV = "export-compare-csv"
+EXPORT_HEATMAP_CSV = "export-heatmap-csv"
+EXPORT_DEVICES_CSV = "export-devices-csv"
+EXPORT_DOWNLOAD = "export-download"
+SHARE_SINK = "share-sink"

@@ -10,6 +10,7 @@ from layouts.filters import filter_bar
 from layouts.header import header, metric_help
 from layouts.map_panel import map_panel
 from layouts.series_panel import series_panel
+from layouts.share import notice_area, present_banner, share_bar, share_stores
 
 
 def shell(ctx: dict) -> html.Div:
@@ -18,8 +19,12 @@ def shell(ctx: dict) -> html.Div:
     return html.Div([
         dcc.Store(id=ids.STATE, data=state),
         dcc.Store(id=ids.POINTS, data=ctx["points"]),
+        *share_stores(),
         header(ctx["as_of"]),
+        present_banner(),
         html.Div(ctx.get("alert"), id=ids.ALERT),
+        notice_area(),
+        share_bar(),
         filter_bar(state, ctx["bounds"], ctx["operators"], ctx["boroughs"]),
         metric_help(),
         html.Main([

@@ -1,0 +1,52 @@
+/* Sharing and presenting: the link follows the view into the browser's history; keys for presenters.
+   Lives in assets/ because the CSP allows no inline script. */
+(function () {
+    "use strict";
+
+    function sameQuery(a, b) {
+        // Same keys and values in any order: a link that only differs in order is not a new view.
+        var norm = function (q) {
+            var p = new URLSearchParams(q || "");
+            return Array.from(p.entries()).map(function (kv) { return kv.join("="); }).sort().join("&");
+        };
+        return norm(a) === norm(b);
+    }
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        evshare: {
+            pushLink: function (query) {
+                var nu = window.dash_clientside.no_update;
+                if (query === null || query === undefined) { return nu; }
+                if (!sameQuery(query, window.location.search)) {
+                    window.history.pushState({}, "", window.location.pathname + "?" + query);
+                    // Tell the dcc.Location, so that back and forward compare against this entry.
+                    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+                }
+                return nu;
+            },
+            applyView: function (view) {
+                var v = view || {};
+                var root = document.documentElement;
+                root.setAttribute("data-bs-theme", v.theme === "dark" ? "dark" : "light");
+                root.classList.toggle("present", !!v.present);
+                // Plotly charts measure their container: let them refit to the wider presentation layout.
+                window.setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 50);
+                return window.dash_clientside.no_update;
+            }
+        }
+    });
+
+    function click(id) {
+        var el = document.getElementById(id);
+        if (el) { el.click(); }
+    }
+
+    document.addEventListener("keydown", function (event) {
+        if (!document.documentElement.classList.contains("present")) { return; }
+        var tag = (event.target && event.target.tagName) || "";
+        if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || (event.target && event.target.isContentEditable)) { return; }
+        if (event.key === "Escape") { click("present-exit"); }
+        else if (event.key === "ArrowRight" || event.key === "PageDown") { click("deck-next"); event.preventDefault(); }
+        else if (event.key === "ArrowLeft" || event.key === "PageUp") { click("deck-prev"); event.preventDefault(); }
+    });
+}());

@@ -1,0 +1,131 @@
+"""Headless Chromium: a link reproduces the view, back steps back, presentation mode runs a deck."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dash.testing.wait import until
+
+from app import create_app
+from callbacks import urlstate
+from callbacks.deck import with_present
+from data import queries
+from layouts import ids
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+WESTMINSTER, KENSINGTON = "E09000033", "E09000020"
+RIGHT, LEFT, ESC = "\ue014", "\ue012", "\ue00c"  # selenium's Keys.ARROW_RIGHT, ARROW_LEFT, ESCAPE
+LEGEND = "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)"
+OUTLINED = ("return [...document.querySelectorAll(arguments[0])].filter("
+            "p => (p.getAttribute('stroke') || '').toUpperCase() === '#D55E00').length")
+
+
+@pytest.fixture
+def share_app(dash_duo, demo_with_boundaries, free_port):
+    """The dashboard on the small demo with boundaries, served on a free port (not yet opened)."""
+    app = create_app(demo_with_boundaries)
+    dash_duo.start_server(app, port=free_port)
+    dash_duo.wait_for_element(f"#{ids.COMPARE_GRAPH} .bars .point", timeout=30)
+    return dash_duo, demo_with_boundaries
+
+
+def _js(duo, script, *args):
+    return duo.driver.execute_script(script, *args)
+
+
+def _legend(duo) -> list[str]:
+    return _js(duo, LEGEND, f"#{ids.SERIES_GRAPH} .legendtext")
+
+
+def _full_state(db: str) -> tuple[dict, dict]:
+    version = queries.data_version(db)
+    lo, hi = queries.date_bounds(db, version)
+    operator = "ubitricity"  # lamp-post chargers: slow, on-street, in both boroughs of the demo
+    state = {"boroughs": [WESTMINSTER, KENSINGTON], "from": lo, "to": hi, "bands": ["slow", "rapid"],
+             "operators": [operator], "locations": ["on-street", "destination"], "metric": "energy",
+             "denominator": "per_100k", "granularity": "month"}
+    return state, {"lat": 51.5, "lon": -0.15, "zoom": 12, "theme": "dark", "present": False}
+
+
+def _open(duo, query: str) -> None:
+    duo.driver.get(f"{duo.server_url}/?{query}")
+    duo.wait_for_element(f"#{ids.COMPARE_GRAPH} .bars .point", timeout=30)
+
+
+def test_shr001_a_link_reproduces_every_panel_and_back_restores_the_previous_view(share_app):
+    duo, db = share_app
+    state, view = _full_state(db)
+    _open(duo, urlstate.to_query(state, view))
+    until(lambda: sorted(_legend(duo)) == ["Kensington and Chelsea", "London, average borough", "Westminster"], timeout=30)
+    duo.wait_for_contains_text(".kf-scope", "Westminster, Kensington and Chelsea", timeout=20)
+    until(lambda: _js(duo, OUTLINED, ".leaflet-boroughs-pane path.leaflet-interactive") == 2, timeout=20)
+    assert "Energy" in _js(duo, "return document.querySelector(arguments[0]).textContent", f"#{ids.FILTER_METRIC}")
+    assert _js(duo, "return document.querySelector(arguments[0]).textContent",
+               f"#{ids.SERIES_GRAPH} .gtitle").startswith("Energy")
+    assert _js(duo, "return document.querySelector(`#${arguments[0]} input[value=fast]`).checked", ids.FILTER_BANDS) is False
+    assert _js(duo, "return document.querySelector(`#${arguments[0]} input[value=month]`).checked", ids.SERIES_GRANULARITY)
+    assert state["operators"][0] in duo.find_element(f"#{ids.FILTER_OPERATORS}").text
+    until(lambda: _js(duo, "return document.documentElement.getAttribute('data-bs-theme')") == "dark", timeout=10)
+    # Leaflet scales its proxy layer by 2^(zoom - 1): the map shows the link's zoom 12, not the default 10.
+    until(lambda: "scale(2048)" in _js(duo, "return document.querySelector('.leaflet-proxy').style.transform"),
+          timeout=10)
+    assert "zoom=12" in _js(duo, "return window.location.search")
+    # Change the selection: the link follows; back restores the linked view.
+    duo.find_element(f"#{ids.FILTER_CLEAR}").click()
+    until(lambda: "Westminster" not in _legend(duo), timeout=30)
+    until(lambda: "boroughs=&" in _js(duo, "return window.location.search"), timeout=10)
+    duo.driver.back()
+    until(lambda: sorted(_legend(duo)) == ["Kensington and Chelsea", "London, average borough", "Westminster"], timeout=30)
+    assert "boroughs=E09000033,E09000020" in _js(duo, "return window.location.search")
+    assert duo.get_logs() == []
+
+
+def test_shr002_a_tampered_link_shows_defaults_and_a_quiet_notice(share_app):
+    duo, _ = share_app
+    _open(duo, "boroughs=E09000033,NOPE&metric=DROP%20TABLE&zoom=99&theme=neon")
+    duo.wait_for_contains_text(f"#{ids.SHARE_NOTICE}", "not understood", timeout=20)
+    notice = duo.find_element(f"#{ids.SHARE_NOTICE}").text
+    assert "boroughs" in notice and "metric" in notice and "zoom" in notice and "theme" in notice
+    until(lambda: sorted(_legend(duo)) == ["London, average borough", "Westminster"], timeout=30)
+    assert duo.get_logs() == []
+
+
+def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_deck(share_app):
+    duo, db = share_app
+    state, _ = _full_state(db)
+    slides = [{"title": f"View {i}", "note": f"note {i}", "q": urlstate.to_query({**state, "boroughs": [code]}, {})}
+              for i, code in enumerate(("E09000001", WESTMINSTER, KENSINGTON), start=1)]
+    _open(duo, f"{with_present(slides[0]['q'], True)}&deck={urlstate.encode_deck(slides)}")
+    until(lambda: not duo.find_element(f"#{ids.FILTER_BOROUGHS}").is_displayed(), timeout=20)
+    assert not duo.find_element(f"#{ids.SHARE_BAR}").is_displayed()
+    banner = duo.find_element(f"#{ids.PRESENT_BANNER}")
+    assert banner.is_displayed() and "source" in banner.text
+    duo.wait_for_contains_text(f"#{ids.DECK_STATUS}", "Slide 1 of 3: View 1", timeout=20)
+    duo.wait_for_contains_text(f"#{ids.PRESENT_BANNER}", "City of London", timeout=20)
+    body = duo.find_element("body")
+    for key, n, name in ((RIGHT, 2, "Westminster"), (RIGHT, 3, "Kensington and Chelsea"), (LEFT, 2, "Westminster")):
+        body.send_keys(key)
+        duo.wait_for_contains_text(f"#{ids.DECK_STATUS}", f"Slide {n} of 3: View {n}", timeout=20)
+        until(lambda name=name: sorted(_legend(duo)) == sorted(["London, average borough", name]), timeout=30)
+        duo.wait_for_contains_text(f"#{ids.PRESENT_BANNER}", name, timeout=20)
+    assert _js(duo, "return document.documentElement.classList.contains('present')")
+    body.send_keys(ESC)  # Esc leaves presentation mode
+    until(lambda: duo.find_element(f"#{ids.FILTER_BOROUGHS}").is_displayed(), timeout=20)
+    until(lambda: "present=0" in _js(duo, "return window.location.search"), timeout=10)
+    assert duo.get_logs() == []
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="npm ci installs axe-core into node_modules/")
+def test_shr004_axe_core_finds_no_serious_or_critical_violations(share_app):
+    duo, _ = share_app
+    duo.wait_for_element(f"#{ids.SERIES_GRAPH} .scatterlayer .trace", timeout=30)
+    _js(duo, AXE.read_text())
+    result = duo.driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));")
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad
