@@ -16,6 +16,7 @@ from cache import cache
 from callbacks.selection import clean_state
 from data import queries
 from data.frames import borough_sums, period_days
+from figures.caption import caption_text, captioned
 from web import public
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def _plain(outputs):
 def panel(draw):
     """Validate the state, then serve ``draw(state)``'s outputs from the cache (store, data version, state)."""
     def rendered(db: str, version: str, key: str):
-        return _plain(draw(json.loads(key)))
+        state = json.loads(key)  # each chart carries its source and filters, so an exported PNG does too
+        return captioned(_plain(draw(state)), caption_text(queries.data_as_of(db, version), state))
 
     # flask-caching keys memoized functions by module and qualified name: give each panel its own.
     rendered.__module__, rendered.__qualname__ = draw.__module__, f"{draw.__qualname__}__rendered"

@@ -6,7 +6,10 @@ from dash import dcc, html
 
 from layouts import ids
 
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+# The camera button saves a slide-sized PNG (1920 x 1080 at scale 2); the figure's caption travels with it.
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True,
+                "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 2,
+                                         "filename": "london-ev-chart"}}
 # Responsive graphs take their height from the container, so each graph gets an explicit one.
 SERIES_HEIGHT, HEATMAP_HEIGHT, COMPARE_HEIGHT = "420px", "300px", "880px"
 
