@@ -26,9 +26,10 @@ USAGE_SUMS = ("sessions", "kwh", "plugged_hours", "device_days")
 def _frame(db: str, stmt) -> pd.DataFrame:
     with engine_for(db).connect() as conn:
         result = conn.execute(stmt)
-        # Plain tuples: on SQLAlchemy Rows pandas probes hasattr(row, "_fields"), which raises and catches
-        # an exception inside SQLAlchemy for every row (over 80% of an empty-cache query's time).
-        return pd.DataFrame([tuple(row) for row in result.fetchall()], columns=list(result.keys()))
+        # The driver's plain tuples: on SQLAlchemy Rows pandas probes hasattr(row, "_fields"), which raises
+        # and catches an exception per row (over 80% of an empty-cache query's time), and building the Rows
+        # costs as much again. Dates then come as SQLite's ISO text, which callers parse with pandas.
+        return pd.DataFrame(result.cursor.fetchall(), columns=list(result.keys()))
 
 
 def _raw_date(col):
@@ -127,7 +128,11 @@ def device_frame(db: str, version: str) -> pd.DataFrame:
 @cache.memoize()
 def operator_names(db: str, version: str) -> list[str]:
     """Operators, most devices first; the index in this list is the operator code on the map."""
-    counts = device_frame(db, version)["operator"].value_counts()
+    c = s.devices.c
+    # Counted in SQL: state validation needs only the names, not the whole device frame.
+    frame = _frame(db, select(c.operator, func.count().label("n")).group_by(c.operator))
+    frame["operator"] = frame["operator"].fillna(UNKNOWN_OPERATOR).replace("", UNKNOWN_OPERATOR)
+    counts = frame.groupby("operator")["n"].sum()
     return sorted(counts.index, key=lambda name: (-counts[name], name))
 
 
