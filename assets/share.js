@@ -36,6 +36,22 @@
         }
     });
 
+    // Dash's checklists and radio items render role="listbox" without a name: take it from the field's label.
+    function nameListboxes() {
+        document.documentElement.lang = document.documentElement.lang || "en-GB";
+        document.querySelectorAll("[role=listbox]:not([aria-label])").forEach(function (box) {
+            var field = box.closest(".filter-field, .panel-title");
+            var label = field && field.querySelector("label.filter-label, h2");
+            if (label) { box.setAttribute("aria-label", label.textContent + (box.id === "series-granularity" ? ": granularity" : "")); }
+        });
+    }
+    var pending = false;
+    new MutationObserver(function () {
+        if (pending) { return; }
+        pending = true;
+        window.requestAnimationFrame(function () { pending = false; nameListboxes(); });
+    }).observe(document.documentElement, {childList: true, subtree: true});
+
     function click(id) {
         var el = document.getElementById(id);
         if (el) { el.click(); }

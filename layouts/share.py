@@ -31,7 +31,7 @@ def _copy(clip_id: str, label: str) -> html.Span:
 
 def share_bar() -> html.Section:
     """Copy link, present, theme, the deck and the exports; folded away in presentation mode."""
-    small = {"size": "sm", "color": "secondary", "outline": True}
+    small = {"size": "sm", "color": "dark", "outline": True}  # secondary grey is 4.3:1 on the page: below AA
     return html.Section([
         html.Div([
             _copy(ids.SHARE_COPY, "Copy link"),
@@ -45,8 +45,9 @@ def share_bar() -> html.Section:
             dbc.Input(id=ids.DECK_NOTE, placeholder="One-line note", size="sm", className="deck-input"),
             dbc.Button("Add to deck", id=ids.DECK_ADD, **small),
             dbc.Button("Export deck", id=ids.DECK_EXPORT, **small),
-            dcc.Upload(html.Span("Import deck", className="btn btn-sm btn-outline-secondary"), id=ids.DECK_UPLOAD, accept=".json",
-                       className="deck-upload"),
+            # Wrapped in a <label> so the upload's hidden file input is named by the visible text.
+            html.Label(dcc.Upload(html.Span("Import deck", className="btn btn-sm btn-outline-dark"),
+                                  id=ids.DECK_UPLOAD, accept=".json"), className="deck-upload"),
             _copy(ids.DECK_COPY, "Copy deck link"),
         ], className="share-group", role="group", **{"aria-label": "Deck"}),
         html.Div([

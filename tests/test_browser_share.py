@@ -12,6 +12,7 @@ from callbacks import urlstate
 from callbacks.deck import with_present
 from data import queries
 from layouts import ids
+from tests.conftest import missing
 
 pytestmark = pytest.mark.browser
 
@@ -118,14 +119,39 @@ def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_d
     assert duo.get_logs() == []
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="npm ci installs axe-core into node_modules/")
+# Findings inside Dash's and dbc's own components, left with their reasons in docs/accessibility.md;
+# a finding of the same rule anywhere else still fails.
+KNOWN = {
+    "aria-allowed-attr": "#filter-dates-wrapper",  # dcc.DatePickerRange: aria-expanded on its wrapper div
+    "aria-hidden-focus": ".dash-dropdown-focus-target",  # dcc.Dropdown's internal focus catcher
+    "aria-valid-attr-value": '[role="tab"]',  # dbc.Tabs: aria-controls names a pane id built from null
+    "nested-interactive": "-inline",  # dcc.Checklist/RadioItems: role=option labels wrap their inputs
+}
+ROOT_LOOK = "const r = document.documentElement; return [r.dataset.bsTheme, r.classList.contains('present')]"
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(
+    v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))));
+"""
+
+
+def _serious(violations: list[dict]) -> list[dict]:
+    out = []
+    for v in violations:
+        nodes = [n for n in v["nodes"] if not (v["id"] in KNOWN and KNOWN[v["id"]] in n)]
+        if v["impact"] in ("serious", "critical") and nodes:
+            out.append({**v, "nodes": nodes[:5]})
+    return out
+
+
 def test_shr004_axe_core_finds_no_serious_or_critical_violations(share_app):
+    if not AXE.exists():
+        missing("axe-core is not installed: run `npm ci` at the repository root")
     duo, _ = share_app
-    duo.wait_for_element(f"#{ids.SERIES_GRAPH} .scatterlayer .trace", timeout=30)
-    _js(duo, AXE.read_text())
-    result = duo.driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
-        "v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))));")
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
-    assert bad == [], bad
+    for query in ("", "theme=dark", "present=1"):
+        _open(duo, query)
+        duo.wait_for_element(f"#{ids.SERIES_GRAPH} .scatterlayer .trace", timeout=30)
+        until(lambda: _js(duo, "return document.documentElement.lang") == "en-GB", timeout=10)
+        until(lambda q=query: _js(duo, ROOT_LOOK) == ["dark" if "dark" in q else "light", "present" in q], timeout=10)
+        _js(duo, AXE.read_text())
+        assert _serious(duo.driver.execute_async_script(RUN_AXE)) == [], query
