@@ -2,7 +2,7 @@
 
 from dash import _callback
 
-from callbacks import compare, deck, exports, header, map, series, share, state  # noqa: F401
+from callbacks import compare, deck, exports, header, map, series, share, state, summaries  # noqa: F401
 
 # Module-level callbacks land in dash's global registry, which the first app to start moves into
 # itself. Keep them here instead, so that every app create_app() builds (tests build several) gets

@@ -23,10 +23,12 @@ def compare_panel() -> html.Section:
         html.Div(html.H2("Boroughs compared"), className="panel-title"),
         html.Div(id=ids.COMPARE_MESSAGE),
         dbc.Tabs([
-            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": COMPARE_HEIGHT}), id=ids.COMPARE_WRAP),
+            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": COMPARE_HEIGHT}),
+                             id=ids.COMPARE_WRAP, role="figure", **{"aria-describedby": ids.COMPARE_SUMMARY}),
                     label="Chart", tab_id="chart"),
             dbc.Tab(table, label="Table", tab_id="table"),
         ], id=ids.COMPARE_TABS, active_tab="chart"),
+        html.Div(id=ids.COMPARE_SUMMARY, className="chart-summary"),
         html.P("Click a bar to select that borough everywhere.", className="hint"),
     ], className="panel compare-panel", **{"aria-label": "Borough comparison"})
 

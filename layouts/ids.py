@@ -76,3 +76,8 @@ EXPORT_HEATMAP_CSV = "export-heatmap-csv"
 EXPORT_DEVICES_CSV = "export-devices-csv"
 EXPORT_DOWNLOAD = "export-download"
 SHARE_SINK = "share-sink"
+
+# Text summaries and table alternatives of the charts (accessibility)
+SERIES_SUMMARY = "series-summary"
+SERIES_HEATMAP_SUMMARY = "series-heatmap-summary"
+COMPARE_SUMMARY = "compare-summary"

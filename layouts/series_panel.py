@@ -22,7 +22,11 @@ def series_panel(granularity: str) -> html.Section:
             options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")])],
             className="panel-title"),
         html.Div(id=ids.SERIES_MESSAGE),
-        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": SERIES_HEIGHT}), id=ids.SERIES_WRAP),
+        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": SERIES_HEIGHT}), id=ids.SERIES_WRAP,
+                 role="figure", **{"aria-describedby": ids.SERIES_SUMMARY}),
+        html.Div(id=ids.SERIES_SUMMARY, className="chart-summary"),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
-        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": HEATMAP_HEIGHT}), id=ids.SERIES_HEATMAP_WRAP),
+        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": HEATMAP_HEIGHT}),
+                 id=ids.SERIES_HEATMAP_WRAP, role="figure", **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}),
+        html.Div(id=ids.SERIES_HEATMAP_SUMMARY, className="chart-summary"),
     ], className="panel series-panel", **{"aria-label": "Use over time"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import struct
 
 import numpy as np
@@ -141,3 +142,20 @@ def test_exp006_png_export_is_slide_sized(dash_duo, demo_sqlite, free_port):
         assert out["opts"]["scale"] >= 2 and out["opts"]["width"] >= 1920
         assert (width, height) == (out["opts"]["width"] * out["opts"]["scale"], out["opts"]["height"] * out["opts"]["scale"])
     assert dash_duo.get_logs() == []
+
+
+def test_exp007_every_chart_has_a_text_summary_and_a_table(dash_app):
+    from callbacks.summaries import compare_summary, heatmap_summary, series_summary
+
+    state = _state(dash_app, boroughs=[WESTMINSTER])
+    resp = post(dash_app, ids.SERIES_SUMMARY, {f"{ids.STATE}.data": state}, [f"{ids.STATE}.data"])
+    out = resp.get_json()["response"]
+    text = json.dumps(out)
+    assert "Westminster from" in text and "Sessions start most often on" in text and "highest" in text
+    assert text.count('"Table"') >= 2  # the series and the heatmap as tables (the comparison has its own tab)
+    frame = pd.DataFrame({"name": ["A", "A"], "bucket": ["2025-01-01", "2025-02-01"], "value": [1.0, 3.0]})
+    assert series_summary(frame, "Sessions") == "Sessions over time: A from 1.00 to 3.00 (peak 3.00 in the 2025-02-01 period)."
+    week = pd.DataFrame({"dow": [0, 4], "hour": [8, 17], "sessions": [1, 3], "kwh": [1.0, 2.0]})
+    assert heatmap_summary(week).startswith("Sessions start most often on Fri at 17:00 (75.0%")
+    assert compare_summary(pd.DataFrame({"name": ["A", "B"], "value": [2.0, 1.0]}), "X") == \
+        "X: highest A (2.00), lowest B (1.00)."
