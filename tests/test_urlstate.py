@@ -82,3 +82,20 @@ def test_url007_a_deck_is_a_link_and_survives_tampering():
         {"title": "5", "note": "", "q": "zoom=11"}]
     assert "present=1" in with_present(slides[1]["q"], True) and "metric=sessions" in with_present("metric=sessions", True)
     assert [step(0, 3, 1), step(2, 3, 1), step(0, 3, -1), step(-1, 3, 1), step(0, 0, 1)] == [1, 2, 0, 0, -1]
+
+
+def test_url008_copy_link_export_and_import_of_a_deck():
+    import base64
+
+    from callbacks.deck import _uploaded, copy_deck_link, export_deck
+    from callbacks.share import copy_link
+
+    assert copy_link(1, STATE, VIEW, "http://host:8050/?old=1") == f"http://host:8050/?{urlstate.to_query(STATE, VIEW)}"
+    slides = [{"title": "One", "note": "n", "q": "metric=energy"}]
+    exported = export_deck(1, slides)
+    assert exported["filename"] == "deck.json" and json.loads(exported["content"]) == slides
+    upload = "data:application/json;base64," + base64.b64encode(exported["content"].encode()).decode()
+    assert _uploaded(upload) == slides and _uploaded("data:,garbage") == [] and _uploaded(None) == []
+    link = copy_deck_link(1, slides, "http://host/")
+    assert link.startswith("http://host/?metric=energy&deck=")
+    assert urlstate.decode_deck(urlstate.parse_query(link.split("?", 1)[1])["deck"]) == slides
