@@ -3,14 +3,16 @@
 (function () {
     "use strict";
 
-    function sameQuery(a, b) {
+    var MAP_KEYS = ["lat", "lon", "zoom"];
+
+    function norm(q, skip) {
         // Same keys and values in any order: a link that only differs in order is not a new view.
-        var norm = function (q) {
-            var p = new URLSearchParams(q || "");
-            return Array.from(p.entries()).map(function (kv) { return kv.join("="); }).sort().join("&");
-        };
-        return norm(a) === norm(b);
+        var p = new URLSearchParams(q || "");
+        return Array.from(p.entries()).filter(function (kv) { return (skip || []).indexOf(kv[0]) < 0; })
+            .map(function (kv) { return kv.join("="); }).sort().join("&");
     }
+
+    function sameQuery(a, b) { return norm(a) === norm(b); }
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evshare: {
@@ -18,7 +20,9 @@
                 var nu = window.dash_clientside.no_update;
                 if (query === null || query === undefined) { return nu; }
                 if (!sameQuery(query, window.location.search)) {
-                    window.history.pushState({}, "", window.location.pathname + "?" + query);
+                    // Panning and zooming the map updates the link in place: back steps through selections.
+                    var onlyMap = window.location.search && norm(query, MAP_KEYS) === norm(window.location.search, MAP_KEYS);
+                    window.history[onlyMap ? "replaceState" : "pushState"]({}, "", window.location.pathname + "?" + query);
                     // Tell the dcc.Location, so that back and forward compare against this entry.
                     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
                 }

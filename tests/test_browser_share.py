@@ -74,6 +74,10 @@ def test_shr001_a_link_reproduces_every_panel_and_back_restores_the_previous_vie
     until(lambda: "scale(2048)" in _js(duo, "return document.querySelector('.leaflet-proxy').style.transform"),
           timeout=10)
     assert "zoom=12" in _js(duo, "return window.location.search")
+    depth = _js(duo, "return window.history.length")
+    duo.find_element(".leaflet-control-zoom-in").click()  # the map's zoom goes into the link, in place
+    until(lambda: "zoom=13" in _js(duo, "return window.location.search"), timeout=10)
+    assert _js(duo, "return window.history.length") == depth
     # Change the selection: the link follows; back restores the linked view.
     duo.find_element(f"#{ids.FILTER_CLEAR}").click()
     until(lambda: "Westminster" not in _legend(duo), timeout=30)
