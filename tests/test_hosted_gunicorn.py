@@ -10,6 +10,7 @@ import redis
 import requests
 from sqlalchemy import create_engine, text
 
+from data.schema import metadata
 from tests.hosted_server import (
     Gunicorn,
     hosted_env,
@@ -21,6 +22,8 @@ from tests.hosted_server import (
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+ROLLUP_TABLES = sorted(name for name in metadata.tables if name.startswith("rollup_"))
 
 
 @pytest.fixture
@@ -109,7 +112,10 @@ def test_hg002_signin_cookie_and_rate_limit(officer_server):
 
 def test_hg003_cache_shared_and_refresh_seen_by_both_workers(officer_server, seeded, redis_url):
     base, session = officer_server.base, sign_in(officer_server.base)
-    calls = initial_calls(session, base)
+    # The charts draw the rollups; callbacks such as the deck's status or the presentation banner answer
+    # the same whatever the rollups hold, so they say nothing about caching.
+    calls = [c for c in initial_calls(session, base) if ".figure" in c["output"]]
+    assert len(calls) >= 3, "the page's charts (series, heatmap, comparison) are not among its callbacks"
     first = {}
     for i, call in enumerate(calls):
         resp, pid_a = _call_on(officer_server, session, call)
@@ -119,7 +125,7 @@ def test_hg003_cache_shared_and_refresh_seen_by_both_workers(officer_server, see
 
     engine = create_engine(seeded.replace("postgresql://", "postgresql+psycopg://"))
     with engine.begin() as conn:  # change the data behind the cache, without a new data_version
-        for table in ("rollup_daily", "rollup_hour_of_week", "rollup_device_month"):
+        for table in ROLLUP_TABLES:  # every rollup, derived ones included, so no panel can serve old figures
             conn.execute(text(f"UPDATE {table} SET sessions = sessions * 7 + 3"))
     held = [i for i, call in enumerate(calls)
             if _call_on(officer_server, session, call, avoid_pid=first[i][1])[0].text == first[i][0]]
