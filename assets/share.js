@@ -34,7 +34,10 @@
                 root.setAttribute("data-bs-theme", v.theme === "dark" ? "dark" : "light");
                 root.classList.toggle("present", !!v.present);
                 // Plotly charts measure their container: let them refit to the wider presentation layout.
-                window.setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 50);
+                window.setTimeout(function () {
+                    window.dispatchEvent(new Event("resize"));
+                    document.querySelectorAll(".js-plotly-plot").forEach(fitChartText);
+                }, 50);
                 return window.dash_clientside.no_update;
             }
         }
@@ -49,11 +52,42 @@
             if (label) { box.setAttribute("aria-label", label.textContent + (box.id === "series-granularity" ? ": granularity" : "")); }
         });
     }
+    // Presentation mode scales chart text through Plotly itself (so legends and margins re-flow), and again
+    // after every redraw: a new figure from the server arrives with the normal sizes. The factor applied is
+    // kept in the figure's own layout.meta, which a new figure from the server does not carry; so
+    // the relayout below (which fires plotly_afterplot again) finds it done and stops.
+    var PRESENT_SCALE = 1.4;
+    var TEXT_KEYS = ["font.size", "title.font.size", "title.subtitle.font.size", "legend.font.size", "margin.t"];
+    function layoutValue(layout, path) {
+        return path.split(".").reduce(function (o, k) { return o && o[k]; }, layout);
+    }
+    function fitChartText(gd) {
+        if (!gd.layout || !window.Plotly) { return; }
+        var want = document.documentElement.classList.contains("present") ? PRESENT_SCALE : 1;
+        var meta = gd.layout.meta;
+        var have = (meta && typeof meta === "object" && meta.presentScale) || 1;
+        if (want === have) { return; }
+        var update = {meta: {presentScale: want}};
+        TEXT_KEYS.forEach(function (key) {
+            var value = layoutValue(gd.layout, key);
+            if (typeof value === "number") { update[key] = Math.round(value * want / have); }
+        });
+        window.Plotly.relayout(gd, update);
+    }
+    function hookCharts() {
+        document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+            if (gd.dataset.textHook || typeof gd.on !== "function") { return; }
+            gd.dataset.textHook = "1";
+            gd.on("plotly_afterplot", function () { fitChartText(gd); });
+            fitChartText(gd);
+        });
+    }
+
     var pending = false;
     new MutationObserver(function () {
         if (pending) { return; }
         pending = true;
-        window.requestAnimationFrame(function () { pending = false; nameListboxes(); });
+        window.requestAnimationFrame(function () { pending = false; nameListboxes(); hookCharts(); });
     }).observe(document.documentElement, {childList: true, subtree: true});
 
     function click(id) {

@@ -98,6 +98,9 @@ def test_shr002_a_tampered_link_shows_defaults_and_a_quiet_notice(share_app):
     assert duo.get_logs() == []
 
 
+TITLE_SIZE = f"return document.querySelector('#{ids.SERIES_GRAPH} .js-plotly-plot').layout.title.font.size"
+
+
 def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_deck(share_app):
     duo, db = share_app
     state, _ = _full_state(db)
@@ -117,8 +120,11 @@ def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_d
         until(lambda name=name: sorted(_legend(duo)) == sorted(["London, average borough", name]), timeout=30)
         duo.wait_for_contains_text(f"#{ids.PRESENT_BANNER}", name, timeout=20)
     assert _js(duo, "return document.documentElement.classList.contains('present')")
+    # Chart text is scaled for the screen share (and stays scaled after the deck redrew the charts).
+    until(lambda: _js(duo, TITLE_SIZE) >= 23, timeout=10)
     body.send_keys(ESC)  # Esc leaves presentation mode
     until(lambda: duo.find_element(f"#{ids.FILTER_BOROUGHS}").is_displayed(), timeout=20)
+    until(lambda: _js(duo, TITLE_SIZE) == 17, timeout=10)
     until(lambda: "present=0" in _js(duo, "return window.location.search"), timeout=10)
     assert duo.get_logs() == []
 
