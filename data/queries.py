@@ -184,6 +184,16 @@ def _unfiltered(bands, operators, locations) -> bool:
     return not operators and set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
 
 
+def _usage_table(grain: str, bands, operators, locations):
+    """The smallest rollup that answers: borough-only sums with no filter, band x location sums when no
+    operator is named, the fine operator-split table otherwise. ``grain`` is "daily" or "how"."""
+    if _unfiltered(bands, operators, locations):
+        return s.rollup_daily_borough if grain == "daily" else s.rollup_how_borough
+    if not operators:
+        return s.rollup_daily_band if grain == "daily" else s.rollup_how_band
+    return s.rollup_daily if grain == "daily" else s.rollup_hour_of_week
+
+
 def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
     c = table.c
     stmt = stmt.where(day_col >= lo, day_col <= hi)
@@ -193,8 +203,8 @@ def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
     return stmt.where(c.operator.in_(operators)) if operators else stmt
 
 
-def _daily_sums():
-    c = s.rollup_daily.c
+def _daily_sums(table):
+    c = table.c
     return (func.sum(c.sessions).label("sessions"), func.sum(c.kwh).label("kwh"),
             func.sum(c.plugged_hours).label("plugged_hours"), func.sum(c.devices_in_service).label("device_days"))
 
@@ -203,13 +213,12 @@ def _daily_sums():
 def daily_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                      locations: tuple) -> pd.DataFrame:
     """Usage sums per day per borough (33 x days rows): any borough selection is then a slice, not a query."""
-    if _unfiltered(bands, operators, locations):  # one row per day and borough already: no GROUP BY
-        t = s.rollup_daily_borough
+    t = _usage_table("daily", bands, operators, locations)
+    if t is s.rollup_daily_borough:  # one row per day and borough already: no GROUP BY
         stmt = select(_raw_date(t.c.day), t.c.gss_code, t.c.sessions, t.c.kwh, t.c.plugged_hours,
                       t.c.devices_in_service.label("device_days"))
     else:
-        t = s.rollup_daily
-        stmt = select(_raw_date(t.c.day), t.c.gss_code, *_daily_sums()).group_by(t.c.day, t.c.gss_code)
+        stmt = select(_raw_date(t.c.day), t.c.gss_code, *_daily_sums(t)).group_by(t.c.day, t.c.gss_code)
     frame = _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end)))
     frame["day"] = _datetimes(frame["day"])
     return frame
@@ -236,7 +245,7 @@ def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, opera
 def hour_of_week_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                             locations: tuple) -> pd.DataFrame:
     """Sessions and kWh per borough, weekday (Mon=0) and hour over the months the period touches."""
-    t = s.rollup_how_borough if _unfiltered(bands, operators, locations) else s.rollup_hour_of_week
+    t = _usage_table("how", bands, operators, locations)
     stmt = select(t.c.gss_code, t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"),
                   func.sum(t.c.kwh).label("kwh")).group_by(t.c.gss_code, t.c.dow, t.c.hour)
     return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.month,

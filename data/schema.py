@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: rollup_daily_band, rollup_how_band
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 LOCATION_TYPES = ("on-street", "destination", "en-route", "other")
@@ -161,6 +161,34 @@ rollup_how_borough = Table(
     Column("dow", Integer, primary_key=True),
     Column("hour", Integer, primary_key=True),
     Column("month", Date, primary_key=True),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+)
+
+# Derived as well, with only the operator split summed away: the views a band or location-type filter
+# narrows (and no operator). Band and location type lead the key, so the filter is an index range.
+rollup_daily_band = Table(
+    "rollup_daily_band",
+    metadata,
+    Column("power_band", String(8), primary_key=True),
+    Column("location_type", String(16), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("gss_code", String(9), primary_key=True),
+    Column("devices_in_service", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+    Column("plugged_hours", Float, nullable=False),
+)
+
+rollup_how_band = Table(
+    "rollup_how_band",
+    metadata,
+    Column("power_band", String(8), primary_key=True),
+    Column("location_type", String(16), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("gss_code", String(9), primary_key=True),
+    Column("dow", Integer, primary_key=True),
+    Column("hour", Integer, primary_key=True),
     Column("sessions", Integer, nullable=False),
     Column("kwh", Float, nullable=False),
 )

@@ -139,7 +139,27 @@ def test_drv001_unfiltered_views_match_the_fine_rollups(demo_store, ctx):
     pd.testing.assert_frame_equal(_sorted(coarse[fine.columns], keys), _sorted(fine, keys), check_dtype=False)
 
 
+@pytest.mark.parametrize("narrowed", [{"bands": ("rapid", "ultra"), "locations": tuple(LOCATION_TYPES)},
+                                      {"bands": tuple(POWER_BANDS), "locations": ("on-street",)},
+                                      {"bands": ("slow",), "locations": ("destination", "other")}])
+def test_drv003_band_and_location_filters_match_the_fine_rollups(demo_store, ctx, narrowed):
+    v = q.data_version(demo_store)
+    lo, hi = q.date_bounds(demo_store, v)
+    every = tuple(q.operator_names(demo_store, v))
+    assert q._usage_table("daily", operators=(), **narrowed).name == "rollup_daily_band"
+    assert q._usage_table("how", operators=every, **narrowed).name == "rollup_hour_of_week"
+    band = q.daily_by_borough(demo_store, v, lo, hi, operators=(), **narrowed)
+    fine = q.daily_by_borough(demo_store, v, lo, hi, operators=every, **narrowed)
+    assert band["sessions"].sum() > 0
+    pd.testing.assert_frame_equal(_sorted(band, ["day", "gss_code"]), _sorted(fine, ["day", "gss_code"]),
+                                  check_dtype=False)
+    band = q.hour_of_week_by_borough(demo_store, v, lo, hi, operators=(), **narrowed)
+    fine = q.hour_of_week_by_borough(demo_store, v, lo, hi, operators=every, **narrowed)
+    keys = ["gss_code", "dow", "hour"]
+    pd.testing.assert_frame_equal(_sorted(band, keys), _sorted(fine, keys), check_dtype=False)
+
+
 def test_drv002_derived_tables_are_filled_by_the_loader(demo_store):
     with engine_for(demo_store).connect() as conn:
-        for table in ("rollup_daily_borough", "rollup_how_borough"):
+        for table in ("rollup_daily_borough", "rollup_how_borough", "rollup_daily_band", "rollup_how_band"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0

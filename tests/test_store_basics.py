@@ -33,6 +33,27 @@ def test_migrate_twice_changes_nothing(engine):
     assert meta == {"schema_version": str(schema.SCHEMA_VERSION), "data_version": "0"}
 
 
+def test_migrate_from_schema_1_fills_the_band_rollups(engine):
+    # A store left by schema 1 has fine rollups but no band x location tables: migrate builds them.
+    store.migrate(engine)
+    day = dt.date(2025, 3, 3)
+    with engine.begin() as conn:
+        for band, kwh in (("slow", 7.0), ("rapid", 30.0)):
+            for op in ("A", "B"):
+                conn.execute(schema.rollup_daily.insert().values(
+                    day=day, gss_code="E09000001", power_band=band, location_type="on-street", operator=op,
+                    devices_in_service=1, sessions=2, kwh=kwh, plugged_hours=3.0))
+        conn.execute(schema.store_meta.update().where(schema.store_meta.c.key == "schema_version").values(value="1"))
+    schema.rollup_daily_band.drop(engine)
+    store.migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(schema.rollup_daily_band.c.power_band, schema.rollup_daily_band.c.sessions,
+                                   schema.rollup_daily_band.c.kwh).order_by(schema.rollup_daily_band.c.power_band)).all()
+        version = conn.execute(select(schema.store_meta.c.value).where(schema.store_meta.c.key == "schema_version")).scalar()
+    assert [tuple(r) for r in rows] == [("rapid", 4, 60.0), ("slow", 4, 14.0)]
+    assert version == str(schema.SCHEMA_VERSION)
+
+
 def test_data_version_bumps_in_the_callers_transaction(engine):
     store.migrate(engine)
     with engine.connect() as conn:

@@ -4,7 +4,8 @@ The fine ``rollup_daily`` / ``rollup_hour_of_week`` split every row by band, loc
 operator (1.5M hour-of-week rows at --scale london); grouping them per request cost 0.3-1.5 s on an
 empty cache. ``rollup_daily_borough`` (day x borough) and ``rollup_how_borough`` (borough x weekday x
 hour x month) hold the same sums with that split summed away, read when no band, operator or location
-filter narrows the view. They are built with INSERT ... SELECT ... GROUP BY inside the caller's refresh
+filter narrows the view; ``rollup_daily_band`` and ``rollup_how_band`` sum only the operators away, for
+the views a band or location-type filter narrows (6x and 3x fewer rows than the fine tables at london). They are built with INSERT ... SELECT ... GROUP BY inside the caller's refresh
 transaction, so they are swapped atomically with the fine rollups.
 """
 
@@ -39,6 +40,10 @@ def build_derived(conn: Connection) -> dict[str, int]:
         "rollup_daily_borough": _copy(conn, s.rollup_daily_borough, s.rollup_daily, ["day", "gss_code"], daily),
         "rollup_how_borough": _copy(conn, s.rollup_how_borough, s.rollup_hour_of_week,
                                     ["gss_code", "dow", "hour", "month"], ["sessions", "kwh"]),
+        "rollup_daily_band": _copy(conn, s.rollup_daily_band, s.rollup_daily,
+                                   ["power_band", "location_type", "day", "gss_code"], daily),
+        "rollup_how_band": _copy(conn, s.rollup_how_band, s.rollup_hour_of_week,
+                                 ["power_band", "location_type", "month", "gss_code", "dow", "hour"], ["sessions", "kwh"]),
     }
     log.info("derived rollups: %s in %.1f s", counts, time.perf_counter() - t0)
     return counts

@@ -16,7 +16,7 @@ from sqlalchemy import Date, DateTime, Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import pg_copy
+from data.loader import derived, pg_copy
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ def migrate(engine: Engine) -> int:
         stored = _get_meta(conn, "schema_version")
         if stored is not None and int(stored) > schema.SCHEMA_VERSION:
             raise RuntimeError(f"store schema {stored} is newer than this code ({schema.SCHEMA_VERSION})")
+        if stored is not None and int(stored) < 2:
+            # Version 2 added derived rollups that create_all leaves empty: fill them from the fine ones.
+            derived.build_derived(conn)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")
