@@ -55,6 +55,8 @@ def update_choropleth(state):
     metric, denom = state["metric"], state["denominator"]
     ranked, _ = ranking(sums, metric, denom)
     hideout = choropleth_hideout(ranked, hover_texts(ranked, metric, denom), selected)
+    if not queries.borough_geometries(*store()):  # no boundaries loaded: no choropleth, so no legend for it
+        return hideout, [], None
     rows = legend_rows(hideout["breaks"], lambda v: metrics.fmt_value(metric, v, denom))
     return hideout, choropleth_legend(metrics.title(metric, denom), rows), None
 

@@ -61,6 +61,26 @@ def test_cbk002_panels_called_directly_follow_the_state(dash_app):
         assert "Devices" in json.dumps(cards[1].to_plotly_json(), default=str)
 
 
+def test_cbk007_the_choropleth_legend_shows_only_when_boundaries_are_loaded(demo_sqlite, shared_data):
+    from callbacks import map as map_callbacks
+    from tests.conftest import run_loader
+
+    app = create_app(demo_sqlite)
+    state = _state(app)
+    with app.server.test_request_context():
+        hideout, legend, _ = map_callbacks.update_choropleth(state)
+        assert legend == [] and len(hideout["vals"]) == 33  # the demo alone has no boundaries
+    run_loader(demo_sqlite, "load", "boundaries", str(shared_data / "london_boroughs_simplified.geojson"))
+    with app.server.test_request_context():
+        from cache import cache
+
+        cache.clear()  # data_version is cached for 5 s; the load rolled it over
+    state = _state(app)
+    with app.server.test_request_context():
+        hideout, legend, _ = map_callbacks.update_choropleth(state)
+        assert len(legend) == 6 and "–" in str(legend[1].children)  # a title and five quintile classes
+
+
 def test_cbk003_an_empty_selection_is_a_plain_message(dash_app):
     state = _state(dash_app, bands=[])
     with dash_app.server.test_request_context():
