@@ -13,6 +13,7 @@ from callbacks.selection import default_state
 from data import queries
 from figures.mapdata import borough_features, points_hideout, points_payload
 from layouts.shell import shell
+from web import auth
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def page_context() -> dict:
         "points": points_payload(queries.device_frame(db, version), operators),
         "points_hideout": points_hideout(operators),
         "borough_features": borough_features(queries.borough_geometries(db, version), names),
+        "user": auth.current_user(),
         "tile_url": settings.tile_url, "tile_attribution": settings.tile_attribution,
         "alert": None if bounds else message("No usage data is loaded yet: run the loader, then reload."),
     }

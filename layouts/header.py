@@ -52,10 +52,19 @@ def metric_help() -> html.Details:
     ], id=ids.HEADER_HELP, className="help")
 
 
-def header(as_of: dict) -> html.Header:
+def signed_in(user: str | None) -> html.Div | None:
+    """'Signed in as X · Sign out' for a signed-in officer; nothing when sign-in is off."""
+    if not user:
+        return None
+    return html.Div([f"Signed in as {user} · ", html.A("Sign out", href="/auth/logout", id=ids.SIGN_OUT)],
+                    className="signed-in")
+
+
+def header(as_of: dict, user: str | None = None) -> html.Header:
     """The page header; key figures are filled by a callback."""
     return html.Header([
         html.Div([html.H1("London EV charge points"),
-                  html.Div(as_of_text(as_of), id=ids.HEADER_AS_OF, className="as-of")], className="title-row"),
+                  html.Div(as_of_text(as_of), id=ids.HEADER_AS_OF, className="as-of"),
+                  signed_in(user)], className="title-row"),
         html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
     ], className="app-header")

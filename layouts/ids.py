@@ -7,6 +7,7 @@ ALERT = "app-alert"
 
 # Header and key figures
 HEADER_AS_OF = "header-as-of"
+SIGN_OUT = "sign-out"
 HEADER_FIGURES = "header-figures"
 HEADER_HELP = "header-help"
 

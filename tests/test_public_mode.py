@@ -6,6 +6,8 @@ public assertions below can fail if suppression is not wired in.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -77,3 +79,20 @@ def test_pub003_popup_has_no_device_usage_in_public_mode(one_day_state, monkeypa
     assert "3 sessions" in str(map_cb.popup_body(dev, state))
     monkeypatch.setenv("APP_MODE", "public")
     assert "sessions" not in str(map_cb.popup_body(dev, state))
+
+
+def test_pub005_the_header_names_the_signed_in_officer_and_offers_sign_out(demo_sqlite):
+    import web
+    from tests.test_hosted_units import USERS, _sign_in
+
+    app = create_app(demo_sqlite)
+    web.install(app, env=USERS)
+    client = app.server.test_client()
+    assert _sign_in(client).status_code == 302
+    layout = json.dumps(client.get("/_dash-layout").get_json())  # un-escapes the JSON's "\\/"
+    assert "Signed in as ann" in layout and '"href": "/auth/logout"' in layout
+    client.get("/auth/logout")
+    assert client.get("/_dash-layout").status_code == 401
+    # Sign-in off (the embedded default): no name, no link.
+    plain = json.dumps(create_app(demo_sqlite).server.test_client().get("/_dash-layout").get_json())
+    assert "Signed in as" not in plain and "/auth/logout" not in plain
