@@ -38,10 +38,10 @@ def partial_buckets(start: str, end: str, gran: str) -> set:
     if gran == "day":
         return set()
     days = pd.Series(pd.date_range(start[:10], end[:10], freq="D"))
-    buckets = _bucket(days, gran)
-    full = buckets.map(lambda b: 7 if gran == "week" else b.days_in_month)
-    covered = buckets.value_counts()
-    return {b for b, n in covered.items() if n < full[buckets == b].iloc[0]}
+    covered = _bucket(days, gran).value_counts()  # days of the period in each bucket
+    starts = pd.DatetimeIndex(covered.index)
+    full = 7 if gran == "week" else starts.days_in_month.to_numpy()
+    return set(starts[covered.to_numpy() < full])
 
 
 def usage_series(daily: pd.DataFrame, gran: str, metric_key: str, start: str | None = None,

@@ -1,1 +1,1 @@
-"""Pure figure builders: DataFrame in, go.Figure out. No Dash imports."""
+"""Pure figure builders: DataFrame in, go.Figure out (built from plain dicts, see theme.figure). No Dash imports."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.theme import INNER_OUTER_COLOURS, SELECTED_COLOUR, base_layout
+from figures.theme import INNER_OUTER_COLOURS, SELECTED_COLOUR, figure
 
 
 def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, title: str,
@@ -16,17 +16,17 @@ def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, titl
     for group in ("Inner", "Outer"):
         sub = ranked[ranked["inner_outer"] == group]
         picked = sub["gss_code"].isin(selected)
-        traces.append(go.Bar(
-            x=sub["value"], y=sub["name"], orientation="h", name=f"{group} London",
-            customdata=sub["gss_code"], marker=dict(
+        traces.append(dict(
+            type="bar", x=sub["value"].to_numpy(), y=sub["name"].tolist(), orientation="h", name=f"{group} London",
+            customdata=sub["gss_code"].tolist(), marker=dict(
                 color=INNER_OUTER_COLOURS[group],
                 line=dict(color=[SELECTED_COLOUR if p else "rgba(0,0,0,0)" for p in picked],
                           width=[4 if p else 0 for p in picked])),
             hovertemplate="%{y}: %{x:,.2f}<extra>" + group + " London</extra>"))
     names = set(ranked.loc[ranked["gss_code"].isin(selected), "name"])
     ticks = order[::-1]
-    return base_layout(
-        go.Figure(data=traces), title=title, subtitle=subtitle, height=880, bargap=0.2, clickmode="event",
+    return figure(
+        traces, title=title, subtitle=subtitle, height=880, bargap=0.2, clickmode="event",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
         shapes=[dict(type="line", x0=london, x1=london, y0=0, y1=1, yref="paper",
                      line=dict(color="#333", width=2, dash="dash"))],

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.theme import LONDON_COLOUR, PALETTE, base_layout
+from figures.theme import LONDON_COLOUR, PALETTE, figure
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -23,28 +23,28 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
     seen = list(dict.fromkeys(frame["area"]))
     areas = [a for a in seen if a != london] + [a for a in seen if a == london]  # the reference line last
     colours = _colour(areas, london)
-    traces = []  # built first and handed to go.Figure once: add_trace validates the figure each time
+    traces = []
     for area in areas:
         sub = frame[frame["area"] == area]
         label = london_label if area == london else names.get(area, area)
-        traces.append(go.Scatter(
-            x=sub["bucket"], y=sub["value"], name=label, mode="lines", legendgroup=area,
+        traces.append(dict(
+            type="scatter", x=sub["bucket"].to_numpy(), y=sub["value"].to_numpy(), name=label, mode="lines", legendgroup=area,
             line=dict(color=colours[area], width=3, dash="dash" if area == london else "solid"),
             hovertemplate="%{x|%d %b %Y}: %{y:,.2f}<extra>" + label + "</extra>"))
     if official is not None and not official.empty:
         for area in dict.fromkeys(official["area"]):
             sub = official[official["area"] == area]
             label = (london_label if area == london else names.get(area, area)) + " (DfT official)"
-            traces.append(go.Scatter(
-                x=sub["bucket"], y=sub["value"], name=label, mode="markers", legendgroup=area,
+            traces.append(dict(
+                type="scatter", x=sub["bucket"].to_numpy(), y=sub["value"].to_numpy(), name=label, mode="markers", legendgroup=area,
                 showlegend=False, marker=dict(color=colours.get(area, LONDON_COLOUR), size=10,
                                               symbol="diamond-open", line=dict(width=2)),
                 hovertemplate="%{x|%b %Y}: %{y:,.0f}<extra>" + label + "</extra>"))
         # One legend entry explains every diamond (one per area would double the legend).
-        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
                                  marker=dict(color="#777", size=10, symbol="diamond-open", line=dict(width=2))))
     # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
-    return base_layout(go.Figure(data=traces), title=title, subtitle=subtitle, height=420, dragmode="zoom", hovermode="x unified",
+    return figure(traces, title=title, subtitle=subtitle, height=420, dragmode="zoom", hovermode="x unified",
                        margin=dict(b=96), legend=dict(yref="container", y=0.01, yanchor="bottom"),
                        yaxis=dict(title=dict(text=y_title), fixedrange=True, rangemode="tozero"))
 
@@ -58,10 +58,10 @@ def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None
             .reindex(cells, fill_value=0.0).unstack("hour"))
     total = np.nansum(grid.to_numpy())
     share = grid / total * 100.0 if total else grid
-    fig = go.Figure(go.Heatmap(
-        z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
+    heat = dict(
+        type="heatmap", z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
         colorbar=dict(title=dict(text="% of week"), thickness=14),
-        hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>"))
-    return base_layout(fig, title=title, subtitle=subtitle, height=300,
+        hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>")
+    return figure([heat], title=title, subtitle=subtitle, height=300,
                        yaxis=dict(autorange="reversed", fixedrange=True),
                        xaxis=dict(title=dict(text="Hour of day"), fixedrange=True, dtick=2))

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from data import frames, metrics
 from figures import compare, mapdata, series
@@ -111,6 +112,29 @@ def test_fig010_ranking_bars_highlight_the_selection_and_carry_codes():
     assert list(inner.customdata) == ["A"] and list(outer.customdata) == ["B"]
     assert outer.marker.line.width[0] == 4 and inner.marker.line.width[0] == 0
     assert fig.layout.shapes[0].x0 == 1.5
+
+
+def _every_figure() -> list[go.Figure]:
+    official = pd.DataFrame({"area": ["E09000001"], "bucket": pd.to_datetime(["2024-01-01"]), "value": [7.0]})
+    ranked = pd.DataFrame({"gss_code": ["A", "B"], "name": ["Alpha", "Beta"], "inner_outer": ["Inner", "Outer"],
+                           "value": [2.0, 1.0]})
+    heat = pd.DataFrame({"dow": [0, 6], "hour": [8, 23], "sessions": [3.0, 1.0], "kwh": [1.0, 1.0]})
+    return [series.time_series(frames.usage_series(_daily(), "day", "sessions"), {}, title="t", subtitle="s",
+                               y_title="y", official=official),
+            series.hour_of_week(heat, title="t", subtitle="s"),
+            compare.ranking_bars(ranked, london=1.5, london_label="L", title="t", subtitle="s", x_title="x")]
+
+
+def test_fig013_every_builder_passes_plotly_validation():
+    # The builders skip validation for speed; here every property they set is validated (and a made-up
+    # one is shown to fail, so this test can fail).
+    for fig in _every_figure():
+        checked = go.Figure(fig.to_plotly_json())
+        assert checked.to_plotly_json()["layout"]["title"]["text"] == "t"
+    bad = _every_figure()[2].to_plotly_json()
+    bad["data"][0]["colour"] = "red"
+    with pytest.raises(ValueError, match="colour"):
+        go.Figure(bad)
 
 
 def test_fig011_points_payload_is_terse_and_quintiles_have_six_edges():
