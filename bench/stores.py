@@ -77,7 +77,8 @@ def ensure(scale: str, kind: str, rebuild: bool = False) -> tuple[str, dict]:
     url = store_url(scale, kind)
     meta = STORES / f"bench-{scale}-{kind}.build.json"
     STORES.mkdir(exist_ok=True)
-    if not rebuild and _exists(url, kind) and meta.exists():
+    present = _exists(url, kind)  # always called: it creates the PostgreSQL database when missing
+    if not rebuild and present and meta.exists():
         figures = json.loads(meta.read_text())
         log.info("reusing the %s %s store built %s", scale, kind, figures.get("built_at"))
         return url, {**figures, "built_now": False}
