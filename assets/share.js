@@ -67,7 +67,8 @@
         var meta = gd.layout.meta;
         var have = (meta && typeof meta === "object" && meta.presentScale) || 1;
         if (want === have) { return; }
-        var update = {meta: {presentScale: want}};
+        // Presenting: pure black chart text (high contrast on a projector); the figures' own #1b1b1b otherwise.
+        var update = {meta: {presentScale: want}, "font.color": want > 1 ? "#000000" : "#1b1b1b"};
         TEXT_KEYS.forEach(function (key) {
             var value = layoutValue(gd.layout, key);
             if (typeof value === "number") { update[key] = Math.round(value * want / have); }

@@ -99,6 +99,7 @@ def test_shr002_a_tampered_link_shows_defaults_and_a_quiet_notice(share_app):
 
 
 TITLE_SIZE = f"return document.querySelector('#{ids.SERIES_GRAPH} .js-plotly-plot').layout.title.font.size"
+FONT_COLOUR = f"return document.querySelector('#{ids.SERIES_GRAPH} .js-plotly-plot').layout.font.color"
 
 
 def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_deck(share_app):
@@ -122,9 +123,11 @@ def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_d
     assert _js(duo, "return document.documentElement.classList.contains('present')")
     # Chart text is scaled for the screen share (and stays scaled after the deck redrew the charts).
     until(lambda: _js(duo, TITLE_SIZE) >= 23, timeout=10)
+    assert _js(duo, FONT_COLOUR) == "#000000"
     body.send_keys(ESC)  # Esc leaves presentation mode
     until(lambda: duo.find_element(f"#{ids.FILTER_BOROUGHS}").is_displayed(), timeout=20)
     until(lambda: _js(duo, TITLE_SIZE) == 17, timeout=10)
+    assert _js(duo, FONT_COLOUR) == "#1b1b1b"
     until(lambda: "present=0" in _js(duo, "return window.location.search"), timeout=10)
     assert duo.get_logs() == []
 
