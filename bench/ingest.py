@@ -108,9 +108,10 @@ def _watch_peak(proc: subprocess.Popen) -> int:
     return peak
 
 
-def demo_build(dialect: str, scale: str) -> dict:
-    """``python -m data.loader demo --scale SCALE`` from nothing, in a child: wall time and its own peak RSS."""
-    with fresh_store(dialect) as url, tempfile.TemporaryFile("w+") as log_file:
+def run_demo(url: str, scale: str) -> dict:
+    """``python -m data.loader demo --scale SCALE`` into ``url`` in a child: wall time, its own peak RSS,
+    the sessions stored and its log (stderr)."""
+    with tempfile.TemporaryFile("w+") as log_file:
         t0 = time.perf_counter()
         # stderr (logs and progress bars) to a file: a pipe read only at the end would fill and stall the child
         proc = subprocess.Popen([sys.executable, "-m", "data.loader", "--database-url", url, "demo", "--scale", scale],
@@ -118,14 +119,22 @@ def demo_build(dialect: str, scale: str) -> dict:
                                 stdout=subprocess.DEVNULL, stderr=log_file, text=True)
         peak_kb = _watch_peak(proc)
         wall = time.perf_counter() - t0
-        if proc.returncode != 0:
-            log_file.seek(0)
-            raise RuntimeError(log_file.read()[-2000:])
-        engine = make_engine(url)
-        sessions = store.table_count(engine, schema.sessions)
-        engine.dispose()
-    return {"dialect": dialect, "scale": scale, "wall_s": round(wall, 1), "sessions": sessions,
-            "peak_rss_mb": round(peak_kb / 1024)}
+        log_file.seek(0)
+        out = log_file.read()
+    if proc.returncode != 0:
+        raise RuntimeError(out[-2000:])
+    engine = make_engine(url)
+    sessions = store.table_count(engine, schema.sessions)
+    engine.dispose()
+    return {"wall": wall, "sessions": sessions, "peak_rss_mb": round(peak_kb / 1024), "log": out}
+
+
+def demo_build(dialect: str, scale: str) -> dict:
+    """A demo build from nothing on a fresh store of ``dialect``."""
+    with fresh_store(dialect) as url:
+        run = run_demo(url, scale)
+    return {"dialect": dialect, "scale": scale, "wall_s": round(run["wall"], 1), "sessions": run["sessions"],
+            "peak_rss_mb": run["peak_rss_mb"]}
 
 
 def main(argv: list[str] | None = None) -> int:

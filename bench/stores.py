@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
-import tempfile
 import time
 
 from sqlalchemy import create_engine, text
 
-from bench.ingest import PG_ADMIN, ROOT, _watch_peak
-from data import schema
+from bench.ingest import PG_ADMIN, ROOT, run_demo
 from data.db import make_engine
 from data.loader import store
 
@@ -51,25 +46,13 @@ def _exists(url: str, kind: str) -> bool:
 
 def build(url: str, scale: str) -> dict:
     """``python -m data.loader demo`` in a child: sessions/s, the rollup build time (from its log), peak RSS."""
-    with tempfile.TemporaryFile("w+") as log_file:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "data.loader", "--database-url", url, "demo", "--scale", scale],
-                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                stdout=subprocess.DEVNULL, stderr=log_file, text=True)
-        peak_kb = _watch_peak(proc)
-        wall = time.perf_counter() - t0
-        log_file.seek(0)
-        out = log_file.read()
-    if proc.returncode != 0:
-        raise RuntimeError(out[-2000:])
-    rollup = re.findall(r"rollups: .* written in ([\d.]+) s", out)
-    derived = re.findall(r"derived rollups: .* in ([\d.]+) s", out)
-    engine = make_engine(url)
-    sessions = store.table_count(engine, schema.sessions)
-    engine.dispose()
-    return {"scale": scale, "built_now": True, "wall_s": round(wall, 1), "sessions": sessions,
-            "sessions_per_s": round(sessions / wall), "rollup_write_s": float(rollup[-1]) if rollup else None,
-            "derived_rollups_s": float(derived[-1]) if derived else None, "peak_rss_mb": round(peak_kb / 1024)}
+    run = run_demo(url, scale)
+    rollup = re.findall(r"rollups: .* written in ([\d.]+) s", run["log"])
+    derived = re.findall(r"derived rollups: .* in ([\d.]+) s", run["log"])
+    return {"scale": scale, "built_now": True, "wall_s": round(run["wall"], 1), "sessions": run["sessions"],
+            "sessions_per_s": round(run["sessions"] / run["wall"]),
+            "rollup_write_s": float(rollup[-1]) if rollup else None,
+            "derived_rollups_s": float(derived[-1]) if derived else None, "peak_rss_mb": run["peak_rss_mb"]}
 
 
 def ensure(scale: str, kind: str, rebuild: bool = False) -> tuple[str, dict]:

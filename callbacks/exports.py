@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, no_update
 
-from callbacks.common import borough_sums_for, filter_args, guarded, store, validated
+from callbacks.common import borough_sums_for, guarded, store, validated
 from callbacks.compare import table_rows
-from callbacks.series import _series_frame
-from data import queries
+from callbacks.series import heatmap_sums, series_lines
 from data.device_export import selected_devices
-from data.frames import granularity_for, largest_boroughs, ranking
+from data.frames import ranking
 from layouts import ids
 from web import public
 
@@ -20,21 +19,13 @@ KINDS = {ids.EXPORT_SERIES_CSV: "series", ids.EXPORT_HEATMAP_CSV: "hour-of-week"
 
 def series_frame(state: dict) -> pd.DataFrame:
     """The time-series panel's lines: area, bucket, value (the same frame update_series draws)."""
-    db, version = store()
-    boroughs = queries.borough_frame(db, version, state["to"])
-    areas = list(state["boroughs"]) or list(largest_boroughs(boroughs))
-    gran = granularity_for(state["from"], state["to"], state["granularity"])
-    frame, _ = _series_frame(db, version, state, areas, gran)
-    names = dict(zip(boroughs["gss_code"], boroughs["name"], strict=True))
+    frame, _, names, gran = series_lines(state)
     return frame.assign(name=frame["area"].map(lambda a: names.get(a, a)), metric=state["metric"], granularity=gran)
 
 
 def heatmap_frame(state: dict) -> pd.DataFrame:
     """The hour-of-week panel's sums by day of week (Mon=0) and hour."""
-    db, version = store()
-    frame = queries.hour_of_week(db, version, state["from"], state["to"], **filter_args(state),
-                                 gss_codes=tuple(state["boroughs"]))
-    return public.public_frame(frame)
+    return public.public_frame(heatmap_sums(state))
 
 
 def comparison_frame(state: dict) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import Input, Output, callback, no_update
 
 from callbacks.common import empty_reason, filter_args, guarded, message, min_sessions, panel, store
@@ -15,6 +16,7 @@ from data.frames import (
 )
 from figures.series import hour_of_week, time_series
 from layouts import ids
+from web import public
 
 NO_DATA = "No charging use matches this selection in the chosen period."
 
@@ -33,6 +35,24 @@ def _series_frame(db, version, state, areas, gran):
     return usage_series(daily, gran, state["metric"], state["from"], state["to"], min_sessions()), None
 
 
+def series_lines(state: dict) -> tuple:
+    """(frame, official, names, granularity): the lines the panel draws and its CSV export writes, for the
+    selected boroughs (else the five largest) and London."""
+    db, version = store()
+    boroughs = queries.borough_frame(db, version, state["to"])
+    areas = list(state["boroughs"]) or list(largest_boroughs(boroughs))
+    gran = granularity_for(state["from"], state["to"], state["granularity"])
+    frame, official = _series_frame(db, version, state, areas, gran)
+    return frame, official, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)), gran
+
+
+def heatmap_sums(state: dict) -> pd.DataFrame:
+    """Sessions and kWh by weekday and hour for the selection (all London when none), unsuppressed."""
+    db, version = store()
+    return queries.hour_of_week(db, version, state["from"], state["to"], **filter_args(state),
+                                gss_codes=tuple(state["boroughs"]))
+
+
 @callback(
     Output(ids.SERIES_GRAPH, "figure"),
     Output(ids.SERIES_WRAP, "hidden"),
@@ -46,18 +66,13 @@ def update_series(state):
     reason = empty_reason(state)
     if reason:
         return no_update, True, message(reason)
-    db, version = store()
-    boroughs = queries.borough_frame(db, version, state["to"])
-    areas = list(state["boroughs"]) or list(largest_boroughs(boroughs))
-    gran = granularity_for(state["from"], state["to"], state["granularity"])
-    frame, official = _series_frame(db, version, state, areas, gran)
+    frame, official, names, gran = series_lines(state)
     if frame.empty:
         return no_update, True, message(NO_DATA)
     m = metrics.metric(state["metric"])
     scope = "Selected boroughs" if state["boroughs"] else "Five most populous boroughs"
     london = "London, average borough" if m.additive else "London"
-    fig = time_series(frame, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)),
-                      title=f"{m.label} by {gran}", subtitle=f"{scope} · {state['from']} to {state['to']}",
+    fig = time_series(frame, names, title=f"{m.label} by {gran}", subtitle=f"{scope} · {state['from']} to {state['to']}",
                       y_title=m.unit, london_label=london, official=official)
     return fig, False, None
 
@@ -73,12 +88,10 @@ def update_heatmap(state):
     """When in the week sessions start, for the selection (all London when none)."""
     if empty_reason(state):
         return no_update, True
-    db, version = store()
-    frame = queries.hour_of_week(db, version, state["from"], state["to"], **filter_args(state),
-                                 gss_codes=tuple(state["boroughs"]))
+    frame = heatmap_sums(state)
     if frame.empty or frame["sessions"].sum() == 0:
         return no_update, True
-    frame = frame.assign(sessions=frame["sessions"].where(frame["sessions"] >= min_sessions()))
+    frame = public.public_frame(frame)  # the suppression every panel and export applies (public mode)
     scope = "Selected boroughs" if state["boroughs"] else "All London"
     return hour_of_week(frame, title="When sessions start (% of the week)",
                         subtitle=f"{scope} · {state['from']} to {state['to']}"), False

@@ -184,20 +184,23 @@ def _unfiltered(bands, operators, locations) -> bool:
     return not operators and set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
 
 
+# Per grain, the rollups from coarsest to finest: no filter; a band or location-type filter; a named operator.
+_TIERS = {"daily": (s.rollup_daily_borough, s.rollup_daily_band, s.rollup_daily),
+          "how": (s.rollup_how_borough, s.rollup_how_band, s.rollup_hour_of_week)}
+
+
 def _usage_table(grain: str, bands, operators, locations):
-    """The smallest rollup that answers: borough-only sums with no filter, band x location sums when no
-    operator is named, the fine operator-split table otherwise. ``grain`` is "daily" or "how"."""
-    if _unfiltered(bands, operators, locations):
-        return s.rollup_daily_borough if grain == "daily" else s.rollup_how_borough
-    if not operators:
-        return s.rollup_daily_band if grain == "daily" else s.rollup_how_band
-    return s.rollup_daily if grain == "daily" else s.rollup_hour_of_week
+    """The smallest rollup that answers; ``grain`` is "daily" or "how"."""
+    coarse, banded, fine = _TIERS[grain]
+    if operators:
+        return fine
+    return coarse if _unfiltered(bands, operators, locations) else banded
 
 
 def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
     c = table.c
     stmt = stmt.where(day_col >= lo, day_col <= hi)
-    if table in (s.rollup_daily_borough, s.rollup_how_borough):  # already summed over every filter
+    if "power_band" not in c:  # a borough-only table: already summed over every filter
         return stmt
     stmt = stmt.where(c.power_band.in_(bands), c.location_type.in_(locations))
     return stmt.where(c.operator.in_(operators)) if operators else stmt
