@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import String, and_, func, or_, select, type_coerce
+from sqlalchemy import String, func, or_, select, type_coerce
 
 from data import schema as s
 from data.db import engine_for
@@ -35,15 +35,14 @@ def selected_devices(db: str, state: dict, *, with_usage: bool) -> pd.DataFrame:
     d, b, m = s.devices.c, s.boroughs.c, s.rollup_device_month.c
     cols = [d.device_id, d.name, d.operator, d.power_band, d.location_type, d.gss_code, b.name.label("borough"),
             type_coerce(d.installed_on, String).label("installed_on")]
-    stmt = select(*cols).select_from(s.devices.join(s.boroughs, s.boroughs.c.gss_code == d.gss_code))
+    joined = s.devices.join(s.boroughs, b.gss_code == d.gss_code)
+    stmt = select(*cols).select_from(joined)
     if with_usage:
-        use = (select(m.device_id, func.sum(m.sessions).label("sessions"), func.sum(m.kwh).label("kwh"),
-                      func.sum(m.plugged_hours).label("plugged_hours"))
+        use = (select(m.device_id, *[func.sum(m[k]).label(k) for k in USAGE])
                .where(m.month >= month_start(state["from"]), m.month <= month_start(state["to"]))
                .group_by(m.device_id).subquery())
         stmt = select(*cols, *[func.coalesce(use.c[k], 0).label(k) for k in USAGE]).select_from(
-            s.devices.join(s.boroughs, s.boroughs.c.gss_code == d.gss_code)
-            .outerjoin(use, and_(use.c.device_id == d.device_id)))
+            joined.outerjoin(use, use.c.device_id == d.device_id))
     with engine_for(db).connect() as conn:
         frame = pd.DataFrame(conn.execute(_where(stmt, state).order_by(d.device_id)).mappings().all(),
                              columns=COLUMNS + (USAGE if with_usage else []))
