@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 BANDS = ("slow", "fast", "rapid", "ultra")
-RATE_PER_DAY = {"slow": 0.85, "fast": 1.1, "rapid": 4.5, "ultra": 5.5}
+RATE_PER_DAY = {"slow": 1.1, "fast": 1.1, "rapid": 4.5, "ultra": 5.5}
 WEEKEND = {"slow": 0.9, "fast": 1.15, "rapid": 0.88, "ultra": 1.1}  # weekday = 1
 # start-hour mixtures: (weight, mean hour, sd hours)
 START = {"slow": [(0.60, 18.5, 1.8), (0.15, 21.5, 1.2), (0.25, 11.0, 3.0)],
