@@ -22,14 +22,13 @@ NO_DATA = "No charging use matches this selection in the chosen period."
 
 
 def _series_frame(db, version, state, areas, gran):
-    """(frame, official) for the metric: a stock from the devices table, or flows from rollup_daily."""
-    f = filter_args(state)
+    """(frame, official) for the metric: the devices in service at each bucket's end, or flows, both from the
+    same cached daily sums (rollups), plus DfT's official counts beside the devices."""
+    daily = queries.daily_usage(db, version, state["from"], state["to"], **filter_args(state), gss_codes=tuple(areas))
     if state["metric"] == "devices":
         names = [queries.LONDON, *areas]
-        frame = stock_series(queries.install_series(db, version, **f), names, state["from"], state["to"], gran)
         official = official_series(queries.official_counts(db, version), names, state["from"], state["to"])
-        return frame, official
-    daily = queries.daily_usage(db, version, state["from"], state["to"], **f, gss_codes=tuple(areas))
+        return stock_series(daily, names, state["from"], state["to"], gran), official
     if daily.empty:
         return daily, None
     return usage_series(daily, gran, state["metric"], state["from"], state["to"], min_sessions()), None

@@ -71,17 +71,20 @@ def bucket_ends(start: str, end: str, gran: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(days.groupby(_bucket(days, gran)).max().to_numpy())
 
 
-def stock_series(changes: pd.DataFrame, areas: list[str], start: str, end: str, gran: str) -> pd.DataFrame:
-    """Devices in service at each bucket's end, per area (London = all boroughs, shown per average borough)."""
+def stock_series(daily: pd.DataFrame, areas: list[str], start: str, end: str, gran: str) -> pd.DataFrame:
+    """Devices in service on each bucket's last day, per area (London = all boroughs, per average borough).
+
+    Read from the daily sums' ``device_days``: the rollup counts, for each day, the devices installed on or
+    before it and not yet removed, the same rule as the key figures' count. A day without a row has none.
+    """
     ends = bucket_ends(start, end, gran)
+    wide = daily.pivot_table(index="day", columns="area", values="device_days", aggfunc="sum")
     rows = []
     for area in areas:
-        sub = changes if area == LONDON else changes[changes["gss_code"] == area]
-        cum = sub.groupby("day")["change"].sum().sort_index().cumsum()
-        values = cum.reindex(cum.index.union(ends)).ffill().fillna(0.0).loc[ends]
+        values = wide[area].reindex(ends).fillna(0.0) if area in wide else pd.Series(0.0, index=ends)
         if area == LONDON:
             values = values / N_BOROUGHS
-        rows.append(pd.DataFrame({"area": area, "bucket": ends, "value": values.to_numpy()}))
+        rows.append(pd.DataFrame({"area": area, "bucket": ends, "value": values.to_numpy(float)}))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area", "bucket", "value"])
 
 

@@ -17,8 +17,10 @@ HOURS_PER_DAY = 24.0
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     """num / den with 0 or missing denominators as NaN (shown as 'no data', never infinity)."""
-    den = den.astype(float).where(den.astype(float) > 0)
-    return num.astype(float) / den
+    d = den.to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(d > 0, num.to_numpy(float) / d, np.nan)  # numpy: pandas' where cost 1 ms a call
+    return pd.Series(out, index=num.index)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import logging
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, func, literal, select, type_coerce, union_all
 
 from cache import cache
 from data import schema as s
@@ -89,19 +89,18 @@ def borough_frame(db: str, version: str, end: str) -> pd.DataFrame:
     """Boroughs with area and the latest population and plug-in vehicle counts at or before ``end``."""
     b, d = s.boroughs.c, s.borough_denominators.c
     boroughs = _frame(db, select(b.gss_code, b.name, b.inner_outer, b.area_km2).order_by(b.gss_code))
-    dens = _frame(db, select(d.gss_code, d.measure, d.period, d.value))
-    if not dens.empty:
-        dens["period"] = pd.to_datetime(dens["period"])
-        # Prefer the latest period at or before the end; fall back to the earliest one held.
-        dens["late"] = dens["period"] > pd.Timestamp(_d(end))
-        dens = dens.sort_values(["late", "period"], ascending=[False, True])
-        latest = dens.groupby(["gss_code", "measure"]).tail(1)
-        wide = latest.pivot(index="gss_code", columns="measure", values="value")
-        boroughs = boroughs.merge(wide, left_on="gss_code", right_index=True, how="left")
-    for col, measure in (("population", "population"), ("plugin_vehicles", "plugin_vehicles")):
-        if measure not in boroughs:
-            boroughs[col] = float("nan")
-    return boroughs[["gss_code", "name", "inner_outer", "area_km2", "population", "plugin_vehicles"]]
+    cutoff = _d(end).isoformat()
+    chosen: dict[tuple[str, str], float] = {}
+    with engine_for(db).connect() as conn:
+        rows = conn.execute(select(d.gss_code, d.measure, _raw_date(d.period), d.value).order_by(d.period)).all()
+    # Oldest first: the latest period at or before the end wins; with none, the earliest one held stays.
+    # (Plain Python over a few thousand rows: a pandas sort, group and pivot cost 8 ms per empty-cache request.)
+    for gss, measure, period, value in rows:
+        if str(period)[:10] <= cutoff or (gss, measure) not in chosen:
+            chosen[(gss, measure)] = value
+    for measure in ("population", "plugin_vehicles"):
+        boroughs[measure] = [chosen.get((gss, measure), float("nan")) for gss in boroughs["gss_code"]]
+    return boroughs
 
 
 @cache.memoize()
@@ -169,16 +168,6 @@ def device_counts(db: str, version: str, end: str, bands: tuple, operators: tupl
     return live.groupby(["gss_code", "power_band"]).size().rename("devices").reset_index()
 
 
-@cache.memoize()
-def install_series(db: str, version: str, bands: tuple, operators: tuple, locations: tuple) -> pd.DataFrame:
-    """Net devices added per borough per day (installs +1, removals -1); cumulate for the stock."""
-    f = _filter_devices(device_frame(db, version), bands, operators, locations).dropna(subset=["installed_on"])
-    adds = f[["gss_code", "installed_on"]].rename(columns={"installed_on": "day"}).assign(change=1)
-    gone = f.dropna(subset=["removed_on"])[["gss_code", "removed_on"]].rename(columns={"removed_on": "day"})
-    frame = pd.concat([adds, gone.assign(change=-1)], ignore_index=True)
-    return frame.groupby(["gss_code", "day"], as_index=False)["change"].sum()
-
-
 def _unfiltered(bands, operators, locations) -> bool:
     """True when every band and location type is chosen and no operator: the derived tables answer."""
     return not operators and set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
@@ -213,55 +202,53 @@ def _daily_sums(table):
 
 
 @cache.memoize()
-def daily_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
-                     locations: tuple) -> pd.DataFrame:
-    """Usage sums per day per borough (33 x days rows): any borough selection is then a slice, not a query."""
-    t = _usage_table("daily", bands, operators, locations)
-    if t is s.rollup_daily_borough:  # one row per day and borough already: no GROUP BY
-        stmt = select(_raw_date(t.c.day), t.c.gss_code, t.c.sessions, t.c.kwh, t.c.plugged_hours,
-                      t.c.devices_in_service.label("device_days"))
-    else:
-        stmt = select(_raw_date(t.c.day), t.c.gss_code, *_daily_sums(t)).group_by(t.c.day, t.c.gss_code)
-    frame = _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end)))
-    frame["day"] = _datetimes(frame["day"])
-    return frame
-
-
 def borough_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                   locations: tuple) -> pd.DataFrame:
-    """Usage sums per borough over the period (from the same cached day x borough sums)."""
-    per = daily_by_borough(db, version, start, end, bands, operators, locations)
-    return per.groupby("gss_code", as_index=False)[list(USAGE_SUMS)].sum()
-
-
-def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
-                locations: tuple, gss_codes: tuple) -> pd.DataFrame:
-    """Usage sums per day for each borough in ``gss_codes`` and for London (area column)."""
-    per = daily_by_borough(db, version, start, end, bands, operators, locations)
-    # Devices without a borough are left out of the rollups, so London is exactly the sum of boroughs.
-    london = per.groupby("day", as_index=False)[list(USAGE_SUMS)].sum().assign(area=LONDON)
-    picked = per[per["gss_code"].isin(gss_codes)].rename(columns={"gss_code": "area"})
-    return pd.concat([london, picked], ignore_index=True)[["area", "day", *USAGE_SUMS]]
+    """Usage sums per borough over the period: one GROUP BY in the store, 33 rows back (the day x borough
+    sums are 24,000 rows at --scale full, a third of an empty-cache key figures request to fetch and parse)."""
+    t = _usage_table("daily", bands, operators, locations)
+    stmt = select(t.c.gss_code, *_daily_sums(t)).group_by(t.c.gss_code)
+    return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end)))
 
 
 @cache.memoize()
-def hour_of_week_by_borough(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
-                            locations: tuple) -> pd.DataFrame:
-    """Sessions and kWh per borough, weekday (Mon=0) and hour over the months the period touches."""
-    t = _usage_table("how", bands, operators, locations)
-    stmt = select(t.c.gss_code, t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"),
-                  func.sum(t.c.kwh).label("kwh")).group_by(t.c.gss_code, t.c.dow, t.c.hour)
-    return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.month,
-                                   month_start(start), month_start(end)))
+def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
+                locations: tuple, gss_codes: tuple) -> pd.DataFrame:
+    """Usage sums per day for London and each borough in ``gss_codes`` (area column).
+
+    Summed in the store in one round trip: London's days plus the picked boroughs' rows come back, not the
+    33 boroughs' (24,000 rows at --scale full, most of an empty-cache time series request to fetch and parse).
+    Devices without a borough are left out of the rollups, so London is exactly the sum of the boroughs.
+    """
+    t = _usage_table("daily", bands, operators, locations)
+
+    def part(area, *where):
+        stmt = select(area.label("area"), _raw_date(t.c.day), *_daily_sums(t)).where(*where)
+        return _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end))
+
+    london = part(literal(LONDON, String)).group_by(t.c.day)
+    stmt = union_all(london, part(t.c.gss_code, t.c.gss_code.in_(gss_codes)).group_by(t.c.day, t.c.gss_code)) \
+        if gss_codes else london
+    frame = _frame(db, stmt)
+    frame["day"] = _datetimes(frame["day"])
+    return frame[["area", "day", *USAGE_SUMS]]
 
 
+@cache.memoize()
 def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                  locations: tuple, gss_codes: tuple) -> pd.DataFrame:
-    """Sessions and kWh by weekday and hour for the boroughs (all London when none)."""
-    per = hour_of_week_by_borough(db, version, start, end, bands, operators, locations)
+    """Sessions and kWh by weekday (Mon=0) and hour over the months the period touches, for the boroughs
+    (all London when none): summed in the store, 168 rows back."""
+    if not gss_codes and _unfiltered(bands, operators, locations):
+        t = s.rollup_how_london  # London's sums already: months x 168 rows, the period an index range
+    else:
+        t = _usage_table("how", bands, operators, locations)
+    stmt = (select(t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"), func.sum(t.c.kwh).label("kwh"))
+            .group_by(t.c.dow, t.c.hour))
     if gss_codes:
-        per = per[per["gss_code"].isin(gss_codes)]
-    return per.groupby(["dow", "hour"], as_index=False)[["sessions", "kwh"]].sum()
+        stmt = stmt.where(t.c.gss_code.in_(gss_codes))
+    return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.month,
+                                   month_start(start), month_start(end)))
 
 
 @cache.memoize()

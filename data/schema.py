@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2  # 2: rollup_daily_band, rollup_how_band
+SCHEMA_VERSION = 3  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 LOCATION_TYPES = ("on-street", "destination", "en-route", "other")
@@ -74,6 +74,7 @@ devices = Table(
     Column("power_band", String(8)),
     Column("source", Text),
     Index("ix_devices_gss_code", "gss_code"),
+    Index("ix_devices_operator", "operator"),  # the operator list (state validation, every request): an index scan
 )
 
 connectors = Table(
@@ -161,6 +162,18 @@ rollup_how_borough = Table(
     Column("dow", Integer, primary_key=True),
     Column("hour", Integer, primary_key=True),
     Column("month", Date, primary_key=True),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+)
+
+# All London by month and hour of the week: the heatmap with no borough selected and no filter reads
+# months x 168 rows, not the 33 boroughs' (133,000 rows at --scale full). Month leads: the period is a range.
+rollup_how_london = Table(
+    "rollup_how_london",
+    metadata,
+    Column("month", Date, primary_key=True),
+    Column("dow", Integer, primary_key=True),
+    Column("hour", Integer, primary_key=True),
     Column("sessions", Integer, nullable=False),
     Column("kwh", Float, nullable=False),
 )

@@ -60,12 +60,15 @@ def test_fig005_weekly_series_sums_before_dividing_and_london_is_per_average_bor
     assert city == 100.0 * 24.0 / (4.0 * 24.0)
 
 
-def test_fig006_stock_series_counts_installs_minus_removals_at_bucket_ends():
-    changes = pd.DataFrame({"gss_code": ["A", "A", "B", "A"],
-                            "day": pd.to_datetime(["2023-12-01", "2024-01-10", "2024-01-20", "2024-02-05"]),
-                            "change": [1, 1, 1, -1]})
-    out = frames.stock_series(changes, ["A"], "2024-01-01", "2024-02-29", "month")
-    assert list(out["value"]) == [2.0, 1.0]
+def test_fig006_stock_series_reads_devices_in_service_on_each_bucket_end():
+    daily = pd.DataFrame({"area": ["A", "A", "A", "London", "London"],
+                          "day": pd.to_datetime(["2024-01-30", "2024-01-31", "2024-02-29", "2024-01-31", "2024-02-29"]),
+                          "device_days": [5.0, 2.0, 1.0, 66.0, 33.0]})
+    out = frames.stock_series(daily, ["London", "A", "B"], "2024-01-01", "2024-02-29", "month")
+    value = out.set_index(["area", out["bucket"].dt.strftime("%Y-%m-%d")])["value"]
+    assert value["A", "2024-01-31"] == 2.0 and value["A", "2024-02-29"] == 1.0  # the last day, not a sum
+    assert value["London", "2024-01-31"] == 2.0  # per average borough
+    assert value["B", "2024-01-31"] == 0.0 and len(out) == 6  # an area without rows has none in service
 
 
 def test_fig007_ranking_and_key_figures_from_sums():

@@ -45,6 +45,26 @@ def test_qry001_reference_queries(demo_store, ctx):
     assert q.data_as_of(demo_store, v)["source"]
 
 
+def test_qry006_borough_frame_takes_the_latest_denominator_at_or_before_the_end(store_url, ctx):
+    from data import schema
+    from data.loader import store
+    engine = engine_for(store_url)
+    store.migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(schema.boroughs.insert(), [{"gss_code": g, "name": n, "inner_outer": "Inner", "area_km2": 1.0}
+                                                for g, n in (("E09000001", "City"), ("E09000002", "Barking"))])
+        conn.execute(schema.borough_denominators.insert(), [
+            {"gss_code": "E09000001", "measure": "population", "period": pd.Timestamp(p).date(), "value": v}
+            for p, v in (("2020-01-01", 1.0), ("2022-01-01", 2.0), ("2024-01-01", 3.0))] + [
+            {"gss_code": "E09000002", "measure": "plugin_vehicles", "period": pd.Timestamp(p).date(), "value": v}
+            for p, v in (("2023-06-01", 10.0), ("2024-06-01", 20.0))])
+    frame = q.borough_frame(store_url, "1", "2023-03-31").set_index("gss_code")
+    assert frame.loc["E09000001", "population"] == 2.0  # the latest at or before the end, not the newest
+    assert frame.loc["E09000002", "plugin_vehicles"] == 10.0  # none before the end: the earliest held
+    assert pd.isna(frame.loc["E09000002", "population"]) and list(frame.columns) == [
+        "name", "inner_outer", "area_km2", "population", "plugin_vehicles"]
+
+
 def test_qry002_usage_sums_match_the_sessions_behind_the_rollups(demo_store, ctx):
     v = q.data_version(demo_store)
     lo, hi = q.date_bounds(demo_store, v)
@@ -80,9 +100,15 @@ def test_qry004_hour_of_week_and_devices(demo_store, ctx):
     assert how["sessions"].sum() == total
     assert how["dow"].between(0, 6).all() and how["hour"].between(0, 23).all()
     counts = q.device_counts(demo_store, v, hi, **ALL)
-    changes = q.install_series(demo_store, v, **ALL)
-    live_at_end = changes.loc[changes["day"] <= pd.Timestamp(hi), "change"].sum()
+    live_at_end = _scalar(demo_store, "SELECT count(*) FROM devices WHERE gss_code IS NOT NULL AND "
+                                      f"(installed_on IS NULL OR installed_on <= '{hi}') AND "
+                                      f"(removed_on IS NULL OR removed_on > '{hi}')")
     assert counts["devices"].sum() == live_at_end > 0
+    # The time series' devices metric reads the same count from the daily sums, per borough too.
+    daily = q.daily_usage(demo_store, v, lo, hi, **ALL, gss_codes=("E09000007",))
+    at_end = daily[daily["day"] == pd.Timestamp(hi)].set_index("area")["device_days"]
+    assert at_end["London"] == live_at_end
+    assert at_end["E09000007"] == counts.loc[counts["gss_code"] == "E09000007", "devices"].sum() > 0
 
 
 def test_qry005_device_detail_reads_the_device_month_rollup(demo_store, ctx):
@@ -129,14 +155,19 @@ def test_drv001_unfiltered_views_match_the_fine_rollups(demo_store, ctx):
     lo, hi = q.date_bounds(demo_store, v)
     # Naming every operator sends the query to the fine tables; none sends it to the derived ones.
     every = tuple(q.operator_names(demo_store, v))
-    coarse = q.daily_by_borough(demo_store, v, lo, hi, operators=(), **_ALL_BL)
-    fine = q.daily_by_borough(demo_store, v, lo, hi, operators=every, **_ALL_BL)
-    keys = ["day", "gss_code"]
+    every_borough = tuple(q.borough_codes(demo_store, v))
+    coarse = q.daily_usage(demo_store, v, lo, hi, operators=(), **_ALL_BL, gss_codes=every_borough)
+    fine = q.daily_usage(demo_store, v, lo, hi, operators=every, **_ALL_BL, gss_codes=every_borough)
+    assert set(coarse["area"]) == {"London", *every_borough}
+    keys = ["day", "area"]
     pd.testing.assert_frame_equal(_sorted(coarse, keys), _sorted(fine, keys), check_dtype=False)
-    coarse = q.hour_of_week_by_borough(demo_store, v, lo, hi, operators=(), **_ALL_BL)
-    fine = q.hour_of_week_by_borough(demo_store, v, lo, hi, operators=every, **_ALL_BL)
-    keys = ["gss_code", "dow", "hour"]
-    pd.testing.assert_frame_equal(_sorted(coarse[fine.columns], keys), _sorted(fine, keys), check_dtype=False)
+    # The heatmap: all London (rollup_how_london), one borough and two (rollup_how_borough) against the fine one.
+    for codes in ((), ("E09000007",), ("E09000001", "E09000033")):
+        coarse = q.hour_of_week(demo_store, v, lo, hi, operators=(), **_ALL_BL, gss_codes=codes)
+        fine = q.hour_of_week(demo_store, v, lo, hi, operators=every, **_ALL_BL, gss_codes=codes)
+        assert coarse["sessions"].sum() > 0
+        pd.testing.assert_frame_equal(_sorted(coarse, ["dow", "hour"]), _sorted(fine, ["dow", "hour"]),
+                                      check_dtype=False)
 
 
 @pytest.mark.parametrize("narrowed", [{"bands": ("rapid", "ultra"), "locations": tuple(LOCATION_TYPES)},
@@ -148,18 +179,21 @@ def test_drv003_band_and_location_filters_match_the_fine_rollups(demo_store, ctx
     every = tuple(q.operator_names(demo_store, v))
     assert q._usage_table("daily", operators=(), **narrowed).name == "rollup_daily_band"
     assert q._usage_table("how", operators=every, **narrowed).name == "rollup_hour_of_week"
-    band = q.daily_by_borough(demo_store, v, lo, hi, operators=(), **narrowed)
-    fine = q.daily_by_borough(demo_store, v, lo, hi, operators=every, **narrowed)
+    every_borough = tuple(q.borough_codes(demo_store, v))
+    band = q.daily_usage(demo_store, v, lo, hi, operators=(), **narrowed, gss_codes=every_borough)
+    fine = q.daily_usage(demo_store, v, lo, hi, operators=every, **narrowed, gss_codes=every_borough)
     assert band["sessions"].sum() > 0
-    pd.testing.assert_frame_equal(_sorted(band, ["day", "gss_code"]), _sorted(fine, ["day", "gss_code"]),
+    pd.testing.assert_frame_equal(_sorted(band, ["day", "area"]), _sorted(fine, ["day", "area"]),
                                   check_dtype=False)
-    band = q.hour_of_week_by_borough(demo_store, v, lo, hi, operators=(), **narrowed)
-    fine = q.hour_of_week_by_borough(demo_store, v, lo, hi, operators=every, **narrowed)
-    keys = ["gss_code", "dow", "hour"]
-    pd.testing.assert_frame_equal(_sorted(band, keys), _sorted(fine, keys), check_dtype=False)
+    for codes in ((), ("E09000007",)):
+        band = q.hour_of_week(demo_store, v, lo, hi, operators=(), **narrowed, gss_codes=codes)
+        fine = q.hour_of_week(demo_store, v, lo, hi, operators=every, **narrowed, gss_codes=codes)
+        pd.testing.assert_frame_equal(_sorted(band, ["dow", "hour"]), _sorted(fine, ["dow", "hour"]),
+                                      check_dtype=False)
 
 
 def test_drv002_derived_tables_are_filled_by_the_loader(demo_store):
     with engine_for(demo_store).connect() as conn:
-        for table in ("rollup_daily_borough", "rollup_how_borough", "rollup_daily_band", "rollup_how_band"):
+        for table in ("rollup_daily_borough", "rollup_how_borough", "rollup_how_london", "rollup_daily_band",
+                      "rollup_how_band"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0

@@ -54,6 +54,25 @@ def test_migrate_from_schema_1_fills_the_band_rollups(engine):
     assert version == str(schema.SCHEMA_VERSION)
 
 
+def test_migrate_from_schema_2_adds_the_london_heatmap_rollup_and_the_operator_index(engine):
+    store.migrate(engine)
+    with engine.begin() as conn:
+        for dow, sessions in ((0, 3), (1, 5)):
+            for gss in ("E09000001", "E09000002"):
+                conn.execute(schema.rollup_hour_of_week.insert().values(
+                    gss_code=gss, power_band="slow", location_type="on-street", operator="A", dow=dow, hour=18,
+                    month=dt.date(2025, 3, 1), sessions=sessions, kwh=1.5))
+        conn.execute(schema.store_meta.update().where(schema.store_meta.c.key == "schema_version").values(value="2"))
+    schema.rollup_how_london.drop(engine)
+    next(i for i in schema.devices.indexes if i.name == "ix_devices_operator").drop(engine)
+    store.migrate(engine)
+    with engine.connect() as conn:
+        t = schema.rollup_how_london.c
+        rows = conn.execute(select(t.dow, t.sessions, t.kwh).order_by(t.dow)).all()
+    assert [tuple(r) for r in rows] == [(0, 6, 3.0), (1, 10, 3.0)]
+    assert "ix_devices_operator" in {i["name"] for i in inspect(engine).get_indexes("devices")}
+
+
 def test_data_version_bumps_in_the_callers_transaction(engine):
     store.migrate(engine)
     with engine.connect() as conn:
