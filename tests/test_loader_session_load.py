@@ -12,7 +12,7 @@ from data.loader import rollups, session_load
 from data.loader.demo import build_demo
 from data.loader.refresh import refresh
 
-TABLES = ("rollup_daily", "rollup_device_month", "rollup_hour_of_week")
+TABLES = ("rollup_daily", "rollup_device_month", "rollup_hour_of_week", *(t.name for t, _, _ in rollups.DERIVED))
 
 
 @pytest.fixture

@@ -107,6 +107,15 @@ def test_bulk_insert_round_trips_dates_and_nulls(engine):
     assert [r["kwh"] for r in s] == [10.5, 3.25]
 
 
+def test_sqlite_datetime_text_is_exactly_sqlalchemys():
+    from sqlalchemy.dialects import sqlite
+    to_text = sqlite.DATETIME().bind_processor(sqlite.dialect())
+    values = pd.Series(pd.to_datetime(["2022-01-01 18:00:05", "1999-12-31 23:59:59.999999", None,
+                                       "2024-02-29 00:00:00.000001", "2022-06-01 07:30"], format="ISO8601"))
+    assert store.format_datetimes(values) == [None if pd.isna(v) else to_text(v.to_pydatetime()) for v in values]
+    assert store.format_datetimes(values.iloc[:0]) == []
+
+
 def test_bulk_insert_keeps_awkward_text_exactly(engine):
     store.migrate(engine)
     names = ["tab\there", "new\nline", "back\\slash", r"\N", "", "quote \"q\" , comma"]

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
 from data import schema
-from data.loader import derived, store
+from data.loader import store
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,8 @@ class Accumulator:
         self.ids = self.dev["device_id"].to_numpy(object)
         self.sums = {"device_month": _Sums(2), "daily": _Sums(2), "how": _Sums(1)}
         self.rows = 0
+        known = combos["power_band"].isin(schema.POWER_BANDS) & combos["location_type"].isin(schema.LOCATION_TYPES)
+        self.coarse = {table.name: _coarse_groups(combos, known.to_numpy(), cols) for table, _, cols in DERIVED}
 
     def add(self, sessions: pd.DataFrame) -> None:
         """Fold in one chunk of sessions (columns device_id, started_at, ended_at, kwh)."""
@@ -144,12 +146,41 @@ class Accumulator:
         counts["rollup_hour_of_week"] = self._insert(conn, schema.rollup_hour_of_week, lambda s: self._frame(
             combo[s], {"month": _months(month[s]), "dow": dow[s], "hour": hour[s], "sessions": n[s], "kwh": kwh[s]}),
             len(key))
-        counts["rollup_daily"] = self._write_daily(conn, start, end)
-        counts.update(derived.build_derived(conn))  # coarse tables from the fine ones, same transaction
+        counts["rollup_daily"], daily_rows, daily_sums = self._write_daily(conn, start, end)
+        how_sums = {"sessions": n, "kwh": kwh}
+        t1 = time.perf_counter()
+        for table, grain, cols in DERIVED:  # the coarse tables summed here, not re-read from the fine ones
+            fine = (daily_rows // self.nc, daily_rows % self.nc, 0 * daily_rows, 1, daily_sums) if grain == "daily" \
+                else (month, combo, key % HOURS_OF_WEEK, HOURS_OF_WEEK, how_sums)
+            counts[table.name] = self._write_derived(conn, table, grain, cols, *fine, months)
+        log.info("derived rollups: %s in %.1f s", {t.name: counts[t.name] for t, _, _ in DERIVED},
+                 time.perf_counter() - t1)
         log.info("rollups: %s written in %.1f s from %d sessions", counts, time.perf_counter() - t0, self.rows)
         return counts
 
-    def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> int:
+    def _write_derived(self, conn: Connection, table, grain: str, cols: list[str], when: np.ndarray,
+                       combo: np.ndarray, rest: np.ndarray, n_rest: int, sums: dict[str, np.ndarray],
+                       months: tuple[date, date] | None) -> int:
+        """Replace one derived table (its rows in ``months`` if given) with the fine sums regrouped by ``cols``."""
+        ids, values = self.coarse[table.name]
+        group = ids[combo]
+        keep = group >= 0  # known bands and location types only, as the fine table with every box ticked
+        n_groups = max(len(next(iter(values.values()))) if values else 1, 1)
+        key = (when[keep] * n_groups + group[keep]) * n_rest + rest[keep]
+        uniq, inv = np.unique(key, return_inverse=True)
+        summed = {c: np.bincount(inv, v[keep], len(uniq)) for c, v in sums.items()}
+        for c in ("devices_in_service", "sessions"):
+            if c in summed:
+                summed[c] = summed[c].round().astype(np.int64)
+        when, group, rest = uniq // n_rest // n_groups, uniq // n_rest % n_groups, uniq % n_rest
+        frame = {"day": when.astype("datetime64[D]")} if grain == "daily" else \
+            {"month": _months(when), "dow": rest // 24, "hour": rest % 24}
+        frame.update({c: v[group] for c, v in values.items()})
+        col = table.c["day" if grain == "daily" else "month"]
+        conn.execute(table.delete().where(*(() if months is None else (col >= months[0], col < months[1]))))
+        return store.bulk_insert(conn, table, pd.DataFrame({**frame, **summed}))
+
+    def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> tuple:
         key, n, (kwh, hours) = self.sums["daily"].merged()
         days = _window(key // self.nc, start, end)
         first, last = (days[0], days[-1]) if len(days) else (0, -1)
@@ -163,8 +194,27 @@ class Accumulator:
         at = np.searchsorted(rows, key)
         cols["sessions"][at], cols["kwh"][at], cols["plugged_hours"][at] = n, kwh, hours
         day = (rows // self.nc).astype("datetime64[D]")
-        return self._insert(conn, schema.rollup_daily, lambda s: self._frame(
+        written = self._insert(conn, schema.rollup_daily, lambda s: self._frame(
             rows[s] % self.nc, {"day": day[s], **{c: v[s] for c, v in cols.items()}}), len(rows))
+        return written, rows, cols
+
+
+# The derived tables (see data/loader/derived.py), each from the fine grain ("daily" or "how") summed over
+# every combo column it does not keep; derived.build_derived builds the same from the stored fine tables.
+DERIVED = ((schema.rollup_daily_borough, "daily", ["gss_code"]),
+           (schema.rollup_how_borough, "how", ["gss_code"]),
+           (schema.rollup_how_london, "how", []),
+           (schema.rollup_daily_band, "daily", ["power_band", "location_type", "gss_code"]),
+           (schema.rollup_how_band, "how", ["power_band", "location_type", "gss_code"]))
+
+
+def _coarse_groups(combos: pd.DataFrame, known: np.ndarray, cols: list[str]) -> tuple[np.ndarray, dict]:
+    """Per combo its group under ``cols`` (-1 for an unknown band or location type), and each group's values."""
+    if not cols or combos.empty:
+        return np.where(known, 0, -1).astype(np.int64), {}
+    ids = combos.groupby(cols, sort=True).ngroup().to_numpy().astype(np.int64)
+    values = combos.groupby(cols, sort=True).size().reset_index()
+    return np.where(known, ids, -1), {c: values[c].to_numpy(object) for c in cols}
 
 
 def scan_sessions(conn: Connection, rows: int = SCAN_ROWS, start: date | None = None, end: date | None = None):
