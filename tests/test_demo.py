@@ -74,6 +74,12 @@ def test_demo_looks_like_london(engine):
     assert hours[ses["power_band"] == "slow"].median() > 2
     assert 0.4 <= hours[ses["power_band"] == "rapid"].median() <= 0.8
     assert (~dev["device_id"].isin(ses["device_id"])).any()  # some devices never used
+    with engine.connect() as conn:
+        use = pd.read_sql(text("SELECT power_band, sum(sessions) AS s, sum(devices_in_service) AS d "
+                               "FROM rollup_daily GROUP BY power_band"), conn).set_index("power_band")
+    per_day = use["s"] / use["d"]
+    assert 0.8 <= per_day["slow"] <= 1.5  # slow (lamp-post) chargers: around once a day
+    assert per_day["rapid"] > 3 * per_day["slow"]  # rapid: several times a day
 
 
 def test_devices_fall_inside_stored_boundaries(engine, shared_data):
