@@ -156,8 +156,9 @@ def device_counts(db: str, version: str, end: str, bands: tuple, operators: tupl
     """Devices in service at the end of the period, by borough and power band."""
     bounds = date_bounds(db, version)
     if bounds and bounds[0] <= _d(end).isoformat() <= bounds[1]:
-        # rollup_daily counts exactly these devices on each day it holds: one indexed day, not 12,000+ devices.
-        t = s.rollup_daily
+        # The daily rollups count exactly these devices on each day they hold: one indexed day, not 12,000+
+        # devices; the band x location table (8x fewer rows a day at full) unless an operator is named.
+        t = s.rollup_daily if operators else s.rollup_daily_band
         stmt = (select(t.c.gss_code, t.c.power_band, func.sum(t.c.devices_in_service).label("devices"))
                 .group_by(t.c.gss_code, t.c.power_band))
         return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(end), _d(end)))

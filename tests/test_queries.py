@@ -161,6 +161,11 @@ def test_drv001_unfiltered_views_match_the_fine_rollups(demo_store, ctx):
     assert set(coarse["area"]) == {"London", *every_borough}
     keys = ["day", "area"]
     pd.testing.assert_frame_equal(_sorted(coarse, keys), _sorted(fine, keys), check_dtype=False)
+    # Devices in service at the end: the band x location table, or the fine one when operators are named.
+    keys = ["gss_code", "power_band"]
+    pd.testing.assert_frame_equal(_sorted(q.device_counts(demo_store, v, hi, operators=(), **_ALL_BL), keys),
+                                  _sorted(q.device_counts(demo_store, v, hi, operators=every, **_ALL_BL), keys),
+                                  check_dtype=False)
     # The heatmap: all London (rollup_how_london), one borough and two (rollup_how_borough) against the fine one.
     for codes in ((), ("E09000007",), ("E09000001", "E09000033")):
         coarse = q.hour_of_week(demo_store, v, lo, hi, operators=(), **_ALL_BL, gss_codes=codes)
