@@ -228,9 +228,8 @@ def test_hg007_sigterm_lets_inflight_request_finish(seeded, redis_url, tmp_path)
         calls = initial_calls(session, server.base)
         result = {}
         with engine.connect() as conn:
-            tx = conn.begin()  # hold the rollups so that the next request waits inside the worker
-            conn.execute(text("LOCK TABLE rollup_daily, rollup_hour_of_week, rollup_device_month, store_meta "
-                              "IN ACCESS EXCLUSIVE MODE"))
+            tx = conn.begin()  # hold every rollup so that the next request waits inside the worker
+            conn.execute(text(f"LOCK TABLE {', '.join(ROLLUP_TABLES)}, store_meta IN ACCESS EXCLUSIVE MODE"))
             worker = threading.Thread(target=lambda: result.update(r=post_callback(session, server.base, calls[0])))
             worker.start()
             _wait_for_lock_waiter(engine)
