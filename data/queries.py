@@ -169,30 +169,35 @@ def device_counts(db: str, version: str, end: str, bands: tuple, operators: tupl
     return live.groupby(["gss_code", "power_band"]).size().rename("devices").reset_index()
 
 
+def _all_kinds(bands, locations) -> bool:
+    """True when every band and location type is chosen."""
+    return set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
+
+
 def _unfiltered(bands, operators, locations) -> bool:
-    """True when every band and location type is chosen and no operator: the derived tables answer."""
-    return not operators and set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
+    """True when every band and location type is chosen and no operator: the borough tables answer."""
+    return not operators and _all_kinds(bands, locations)
 
 
-# Per grain, the rollups from coarsest to finest: no filter; a band or location-type filter; a named operator.
-_TIERS = {"daily": (s.rollup_daily_borough, s.rollup_daily_band, s.rollup_daily),
-          "how": (s.rollup_how_borough, s.rollup_how_band, s.rollup_hour_of_week)}
+# Per grain, the rollups that answer: no filter; a band or location-type filter; named operators with every
+# band and location type; named operators and a band or location-type filter (the fine table).
+_TIERS = {"daily": (s.rollup_daily_borough, s.rollup_daily_band, s.rollup_daily_operator, s.rollup_daily),
+          "how": (s.rollup_how_borough, s.rollup_how_band, s.rollup_how_operator, s.rollup_hour_of_week)}
 
 
 def _usage_table(grain: str, bands, operators, locations):
     """The smallest rollup that answers; ``grain`` is "daily" or "how"."""
-    coarse, banded, fine = _TIERS[grain]
+    coarse, banded, by_operator, fine = _TIERS[grain]
     if operators:
-        return fine
-    return coarse if _unfiltered(bands, operators, locations) else banded
+        return by_operator if _all_kinds(bands, locations) else fine
+    return coarse if _all_kinds(bands, locations) else banded
 
 
 def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
     c = table.c
     stmt = stmt.where(day_col >= lo, day_col <= hi)
-    if "power_band" not in c:  # a borough-only table: already summed over every filter
-        return stmt
-    stmt = stmt.where(c.power_band.in_(bands), c.location_type.in_(locations))
+    if "power_band" in c:  # the tables without it are already summed over every band and location type
+        stmt = stmt.where(c.power_band.in_(bands), c.location_type.in_(locations))
     return stmt.where(c.operator.in_(operators)) if operators else stmt
 
 

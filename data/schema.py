@@ -22,7 +22,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 3  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator
+SCHEMA_VERSION = 4  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
+#                    4: rollup_daily_operator, rollup_how_operator
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 LOCATION_TYPES = ("on-street", "destination", "en-route", "other")
@@ -198,6 +199,32 @@ rollup_how_band = Table(
     metadata,
     Column("power_band", String(8), primary_key=True),
     Column("location_type", String(16), primary_key=True),
+    Column("month", Date, primary_key=True),
+    Column("gss_code", String(9), primary_key=True),
+    Column("dow", Integer, primary_key=True),
+    Column("hour", Integer, primary_key=True),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+)
+
+# And with only band and location type summed away, operator leading the key: a named operator with every
+# band and location type ticked (the usual operator filter) reads its own rows, not a scan of the fine tables.
+rollup_daily_operator = Table(
+    "rollup_daily_operator",
+    metadata,
+    Column("operator", String(128), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("gss_code", String(9), primary_key=True),
+    Column("devices_in_service", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    Column("kwh", Float, nullable=False),
+    Column("plugged_hours", Float, nullable=False),
+)
+
+rollup_how_operator = Table(
+    "rollup_how_operator",
+    metadata,
+    Column("operator", String(128), primary_key=True),
     Column("month", Date, primary_key=True),
     Column("gss_code", String(9), primary_key=True),
     Column("dow", Integer, primary_key=True),

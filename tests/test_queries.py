@@ -153,7 +153,7 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def test_drv001_unfiltered_views_match_the_fine_rollups(demo_store, ctx):
     v = q.data_version(demo_store)
     lo, hi = q.date_bounds(demo_store, v)
-    # Naming every operator sends the query to the fine tables; none sends it to the derived ones.
+    # Naming every operator sends the query to the operator tables; none sends it to the borough ones.
     every = tuple(q.operator_names(demo_store, v))
     every_borough = tuple(q.borough_codes(demo_store, v))
     coarse = q.daily_usage(demo_store, v, lo, hi, operators=(), **_ALL_BL, gss_codes=every_borough)
@@ -197,8 +197,28 @@ def test_drv003_band_and_location_filters_match_the_fine_rollups(demo_store, ctx
                                       check_dtype=False)
 
 
+def test_drv004_a_named_operator_reads_its_own_table_equal_to_the_fine_one(demo_store, ctx):
+    v = q.data_version(demo_store)
+    lo, hi = q.date_bounds(demo_store, v)
+    op = q.operator_names(demo_store, v)[1]
+    assert q._usage_table("daily", operators=(op,), **_ALL_BL).name == "rollup_daily_operator"
+    assert q._usage_table("how", operators=(op,), **_ALL_BL).name == "rollup_how_operator"
+    usage = q.borough_usage(demo_store, v, lo, hi, operators=(op,), **_ALL_BL).set_index("gss_code")
+    with engine_for(demo_store).connect() as conn:
+        fine = pd.read_sql(text("SELECT gss_code, sum(sessions) AS sessions, sum(kwh) AS kwh, "
+                                "sum(devices_in_service) AS device_days FROM rollup_daily WHERE operator = :op "
+                                "GROUP BY gss_code"), conn, params={"op": op}).set_index("gss_code")
+        how = pd.read_sql(text("SELECT dow, hour, sum(sessions) AS sessions FROM rollup_hour_of_week "
+                               "WHERE operator = :op GROUP BY dow, hour"), conn, params={"op": op})
+    assert fine["sessions"].sum() > 0 and set(usage.index) == set(fine.index)
+    for col in ("sessions", "kwh", "device_days"):
+        assert usage[col].to_dict() == pytest.approx(fine[col].to_dict())
+    got = q.hour_of_week(demo_store, v, lo, hi, operators=(op,), **_ALL_BL, gss_codes=())
+    assert _sorted(got, ["dow", "hour"])["sessions"].tolist() == _sorted(how, ["dow", "hour"])["sessions"].tolist()
+
+
 def test_drv002_derived_tables_are_filled_by_the_loader(demo_store):
     with engine_for(demo_store).connect() as conn:
         for table in ("rollup_daily_borough", "rollup_how_borough", "rollup_how_london", "rollup_daily_band",
-                      "rollup_how_band"):
+                      "rollup_how_band", "rollup_daily_operator", "rollup_how_operator"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0

@@ -173,12 +173,23 @@ class Accumulator:
             if c in summed:
                 summed[c] = summed[c].round().astype(np.int64)
         when, group, rest = uniq // n_rest // n_groups, uniq // n_rest % n_groups, uniq % n_rest
-        frame = {"day": when.astype("datetime64[D]")} if grain == "daily" else \
-            {"month": _months(when), "dow": rest // 24, "hour": rest % 24}
-        frame.update({c: v[group] for c, v in values.items()})
-        col = table.c["day" if grain == "daily" else "month"]
+        time_col = "day" if grain == "daily" else "month"
+        pk = [c.name for c in table.primary_key.columns]
+        if pk[0] != time_col:  # a key led by operator: rows in key order, so the inserts append to the B-tree
+            sort_by = {time_col: when, "dow": rest,  # rest = dow * 24 + hour: sorts both
+                       **{c: pd.factorize(v, sort=True)[0][group] for c, v in values.items()}}
+            order = np.lexsort([sort_by[c] for c in reversed(pk) if c != "hour"])
+            when, group, rest = when[order], group[order], rest[order]
+            summed = {c: v[order] for c, v in summed.items()}
+        col = table.c[time_col]
         conn.execute(table.delete().where(*(() if months is None else (col >= months[0], col < months[1]))))
-        return store.bulk_insert(conn, table, pd.DataFrame({**frame, **summed}))
+
+        def rows(sl: slice) -> pd.DataFrame:  # slice by slice: bounds the frames' memory (millions of rows at full)
+            frame = {"day": when[sl].astype("datetime64[D]")} if grain == "daily" else \
+                {"month": _months(when[sl]), "dow": rest[sl] // 24, "hour": rest[sl] % 24}
+            return pd.DataFrame({**frame, **{c: v[group[sl]] for c, v in values.items()},
+                                 **{c: v[sl] for c, v in summed.items()}})
+        return self._insert(conn, table, rows, len(when))
 
     def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> tuple:
         key, n, (kwh, hours) = self.sums["daily"].merged()
@@ -204,6 +215,8 @@ class Accumulator:
 DERIVED = ((schema.rollup_daily_borough, "daily", ["gss_code"]),
            (schema.rollup_how_borough, "how", ["gss_code"]),
            (schema.rollup_how_london, "how", []),
+           (schema.rollup_daily_operator, "daily", ["operator", "gss_code"]),
+           (schema.rollup_how_operator, "how", ["operator", "gss_code"]),
            (schema.rollup_daily_band, "daily", ["power_band", "location_type", "gss_code"]),
            (schema.rollup_how_band, "how", ["power_band", "location_type", "gss_code"]))
 

@@ -40,8 +40,8 @@ def migrate(engine: Engine) -> int:
         for table in schema.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
-        if stored is not None and int(stored) < 3:
-            # Versions 2 and 3 added derived rollups that create_all leaves empty: fill them from the fine ones.
+        if stored is not None and int(stored) < 4:
+            # Versions 2, 3 and 4 added derived rollups that create_all leaves empty: fill them from the fine ones.
             derived.build_derived(conn)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
