@@ -175,7 +175,7 @@ class Accumulator:
         when, group, rest = uniq // n_rest // n_groups, uniq // n_rest % n_groups, uniq % n_rest
         time_col = "day" if grain == "daily" else "month"
         pk = [c.name for c in table.primary_key.columns]
-        if pk[0] != time_col:  # a key led by operator: rows in key order, so the inserts append to the B-tree
+        if pk[0] != time_col and len(when):  # a key led by operator: rows in key order (B-tree appends)
             sort_by = {time_col: when, "dow": rest,  # rest = dow * 24 + hour: sorts both
                        **{c: pd.factorize(v, sort=True)[0][group] for c, v in values.items()}}
             order = np.lexsort([sort_by[c] for c in reversed(pk) if c != "hour"])
