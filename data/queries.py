@@ -174,23 +174,21 @@ def _all_kinds(bands, locations) -> bool:
     return set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
 
 
-def _unfiltered(bands, operators, locations) -> bool:
-    """True when every band and location type is chosen and no operator: the borough tables answer."""
-    return not operators and _all_kinds(bands, locations)
-
-
 # Per grain, the rollups that answer: no filter; a band or location-type filter; named operators with every
 # band and location type; named operators and a band or location-type filter (the fine table).
 _TIERS = {"daily": (s.rollup_daily_borough, s.rollup_daily_band, s.rollup_daily_operator, s.rollup_daily),
           "how": (s.rollup_how_borough, s.rollup_how_band, s.rollup_how_operator, s.rollup_hour_of_week)}
 
 
-def _usage_table(grain: str, bands, operators, locations):
-    """The smallest rollup that answers; ``grain`` is "daily" or "how"."""
+def _usage_table(grain: str, bands, operators, locations, whole_london: bool = False):
+    """The smallest rollup that answers; ``grain`` is "daily" or "how". ``whole_london`` (no borough picked):
+    with no filter either, the heatmap's London table (months x 168 rows)."""
     coarse, banded, by_operator, fine = _TIERS[grain]
     if operators:
         return by_operator if _all_kinds(bands, locations) else fine
-    return coarse if _all_kinds(bands, locations) else banded
+    if not _all_kinds(bands, locations):
+        return banded
+    return s.rollup_how_london if whole_london and grain == "how" else coarse
 
 
 def _usage_where(stmt, table, bands, operators, locations, day_col, lo, hi):
@@ -245,10 +243,7 @@ def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, oper
                  locations: tuple, gss_codes: tuple) -> pd.DataFrame:
     """Sessions and kWh by weekday (Mon=0) and hour over the months the period touches, for the boroughs
     (all London when none): summed in the store, 168 rows back."""
-    if not gss_codes and _unfiltered(bands, operators, locations):
-        t = s.rollup_how_london  # London's sums already: months x 168 rows, the period an index range
-    else:
-        t = _usage_table("how", bands, operators, locations)
+    t = _usage_table("how", bands, operators, locations, whole_london=not gss_codes)
     stmt = (select(t.c.dow, t.c.hour, func.sum(t.c.sessions).label("sessions"), func.sum(t.c.kwh).label("kwh"))
             .group_by(t.c.dow, t.c.hour))
     if gss_codes:

@@ -30,6 +30,19 @@ LOCATION_TYPES = ("on-street", "destination", "en-route", "other")
 
 metadata = MetaData()
 
+# Rollup key columns and each grain's sums: every rollup table is some of the keys plus its grain's sums.
+_KEY_TYPES = {"day": Date, "month": Date, "dow": Integer, "hour": Integer, "gss_code": String(9),
+              "power_band": String(8), "location_type": String(16), "operator": String(128)}
+_SUMS = {"daily": (("devices_in_service", Integer), ("sessions", Integer), ("kwh", Float), ("plugged_hours", Float)),
+         "how": (("sessions", Integer), ("kwh", Float))}
+
+
+def _rollup(name: str, grain: str, key: tuple[str, ...]) -> Table:
+    """A rollup table: the ``key`` columns (its primary key, in this order), then the grain's sums."""
+    return Table(name, metadata, *(Column(k, _KEY_TYPES[k], primary_key=True) for k in key),
+                 *(Column(c, t, nullable=False) for c, t in _SUMS[grain]))
+
+
 # --- reference and denominators -------------------------------------------------
 
 boroughs = Table(
@@ -102,19 +115,7 @@ sessions = Table(
 )
 
 # Borough x day x power band x location type x operator: time series, comparison, key figures.
-rollup_daily = Table(
-    "rollup_daily",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("power_band", String(8), primary_key=True),
-    Column("location_type", String(16), primary_key=True),
-    Column("operator", String(128), primary_key=True),
-    Column("devices_in_service", Integer, nullable=False),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-    Column("plugged_hours", Float, nullable=False),
-)
+rollup_daily = _rollup("rollup_daily", "daily", ("day", "gss_code", "power_band", "location_type", "operator"))
 
 # Device x month: map popups, selected devices export.
 rollup_device_month = Table(
@@ -128,110 +129,32 @@ rollup_device_month = Table(
 )
 
 # Borough x month x hour of week (Mon=0) x power band x location type x operator: heatmap.
-rollup_hour_of_week = Table(
-    "rollup_hour_of_week",
-    metadata,
-    Column("month", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("power_band", String(8), primary_key=True),
-    Column("location_type", String(16), primary_key=True),
-    Column("operator", String(128), primary_key=True),
-    Column("dow", Integer, primary_key=True),
-    Column("hour", Integer, primary_key=True),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-)
+rollup_hour_of_week = _rollup("rollup_hour_of_week", "how",
+                              ("month", "gss_code", "power_band", "location_type", "operator", "dow", "hour"))
 
 # Derived from the two above by data/loader/derived.py (known bands and location types, every operator
 # summed): what the views read when no band, operator or location filter narrows them.
-rollup_daily_borough = Table(
-    "rollup_daily_borough",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("devices_in_service", Integer, nullable=False),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-    Column("plugged_hours", Float, nullable=False),
-)
+rollup_daily_borough = _rollup("rollup_daily_borough", "daily", ("day", "gss_code"))
 
 # Key order = the query's GROUP BY order, so SQLite groups while walking the primary key, no sort.
-rollup_how_borough = Table(
-    "rollup_how_borough",
-    metadata,
-    Column("gss_code", String(9), primary_key=True),
-    Column("dow", Integer, primary_key=True),
-    Column("hour", Integer, primary_key=True),
-    Column("month", Date, primary_key=True),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-)
+rollup_how_borough = _rollup("rollup_how_borough", "how", ("gss_code", "dow", "hour", "month"))
 
 # All London by month and hour of the week: the heatmap with no borough selected and no filter reads
 # months x 168 rows, not the 33 boroughs' (133,000 rows at --scale full). Month leads: the period is a range.
-rollup_how_london = Table(
-    "rollup_how_london",
-    metadata,
-    Column("month", Date, primary_key=True),
-    Column("dow", Integer, primary_key=True),
-    Column("hour", Integer, primary_key=True),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-)
+rollup_how_london = _rollup("rollup_how_london", "how", ("month", "dow", "hour"))
 
 # Derived as well, with only the operator split summed away: the views a band or location-type filter
 # narrows (and no operator). Band and location type lead the key, so the filter is an index range.
-rollup_daily_band = Table(
-    "rollup_daily_band",
-    metadata,
-    Column("power_band", String(8), primary_key=True),
-    Column("location_type", String(16), primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("devices_in_service", Integer, nullable=False),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-    Column("plugged_hours", Float, nullable=False),
-)
+rollup_daily_band = _rollup("rollup_daily_band", "daily", ("power_band", "location_type", "day", "gss_code"))
 
-rollup_how_band = Table(
-    "rollup_how_band",
-    metadata,
-    Column("power_band", String(8), primary_key=True),
-    Column("location_type", String(16), primary_key=True),
-    Column("month", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("dow", Integer, primary_key=True),
-    Column("hour", Integer, primary_key=True),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-)
+rollup_how_band = _rollup("rollup_how_band", "how",
+                          ("power_band", "location_type", "month", "gss_code", "dow", "hour"))
 
 # And with only band and location type summed away, operator leading the key: a named operator with every
 # band and location type ticked (the usual operator filter) reads its own rows, not a scan of the fine tables.
-rollup_daily_operator = Table(
-    "rollup_daily_operator",
-    metadata,
-    Column("operator", String(128), primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("devices_in_service", Integer, nullable=False),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-    Column("plugged_hours", Float, nullable=False),
-)
+rollup_daily_operator = _rollup("rollup_daily_operator", "daily", ("operator", "day", "gss_code"))
 
-rollup_how_operator = Table(
-    "rollup_how_operator",
-    metadata,
-    Column("operator", String(128), primary_key=True),
-    Column("month", Date, primary_key=True),
-    Column("gss_code", String(9), primary_key=True),
-    Column("dow", Integer, primary_key=True),
-    Column("hour", Integer, primary_key=True),
-    Column("sessions", Integer, nullable=False),
-    Column("kwh", Float, nullable=False),
-)
+rollup_how_operator = _rollup("rollup_how_operator", "how", ("operator", "month", "gss_code", "dow", "hour"))
 
 # --- official statistics ----------------------------------------------------------
 

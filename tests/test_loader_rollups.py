@@ -102,7 +102,7 @@ def test_rebuild_from_the_store_equals_what_the_demo_accumulated(engine, monkeyp
 
 def test_derived_tables_the_loader_sums_equal_sql_group_bys_of_the_fine_ones(engine):
     # The loader regroups its in-memory sums (numpy); migrate fills the same tables with INSERT ... SELECT.
-    tables = [t.name for t, _, _ in rollups.DERIVED]
+    tables = [t.name for t in derived.TABLES]
     before = {t: _read(engine, f"SELECT * FROM {t}") for t in tables}
     assert all(len(before[t]) > 0 for t in tables)
     with refresh(engine, "derived by SQL") as run:

@@ -8,11 +8,11 @@ from sqlalchemy import inspect, text
 
 from data import schema
 from data.db import make_engine
-from data.loader import rollups, session_load
+from data.loader import derived, rollups, session_load
 from data.loader.demo import build_demo
 from data.loader.refresh import refresh
 
-TABLES = ("rollup_daily", "rollup_device_month", "rollup_hour_of_week", *(t.name for t, _, _ in rollups.DERIVED))
+TABLES = ("rollup_daily", "rollup_device_month", "rollup_hour_of_week", *(t.name for t in derived.TABLES))
 
 
 @pytest.fixture

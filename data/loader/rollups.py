@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection
 from tqdm import tqdm
 
 from data import schema
-from data.loader import store
+from data.loader import derived, store
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Accumulator:
         self.sums = {"device_month": _Sums(2), "daily": _Sums(2), "how": _Sums(1)}
         self.rows = 0
         known = combos["power_band"].isin(schema.POWER_BANDS) & combos["location_type"].isin(schema.LOCATION_TYPES)
-        self.coarse = {table.name: _coarse_groups(combos, known.to_numpy(), cols) for table, _, cols in DERIVED}
+        self.coarse = {t.name: _coarse_groups(combos, known.to_numpy(), derived.kept(t)) for t in derived.TABLES}
 
     def add(self, sessions: pd.DataFrame) -> None:
         """Fold in one chunk of sessions (columns device_id, started_at, ended_at, kwh)."""
@@ -149,23 +149,22 @@ class Accumulator:
         counts["rollup_daily"], daily_rows, daily_sums = self._write_daily(conn, start, end)
         how_sums = {"sessions": n, "kwh": kwh}
         t1 = time.perf_counter()
-        for table, grain, cols in DERIVED:  # the coarse tables summed here, not re-read from the fine ones
-            fine = (daily_rows // self.nc, daily_rows % self.nc, 0 * daily_rows, 1, daily_sums) if grain == "daily" \
-                else (month, combo, key % HOURS_OF_WEEK, HOURS_OF_WEEK, how_sums)
-            counts[table.name] = self._write_derived(conn, table, grain, cols, *fine, months)
-        log.info("derived rollups: %s in %.1f s", {t.name: counts[t.name] for t, _, _ in DERIVED},
+        fine = {"daily": (daily_rows // self.nc, daily_rows % self.nc, np.zeros_like(daily_rows), 1, daily_sums),
+                "how": (month, combo, key % HOURS_OF_WEEK, HOURS_OF_WEEK, how_sums)}
+        for table in derived.TABLES:  # the coarse tables summed here, not re-read from the fine ones
+            counts[table.name] = self._write_derived(conn, table, *fine[derived.grain(table)], months)
+        log.info("derived rollups: %s in %.1f s", {t.name: counts[t.name] for t in derived.TABLES},
                  time.perf_counter() - t1)
         log.info("rollups: %s written in %.1f s from %d sessions", counts, time.perf_counter() - t0, self.rows)
         return counts
 
-    def _write_derived(self, conn: Connection, table, grain: str, cols: list[str], when: np.ndarray,
-                       combo: np.ndarray, rest: np.ndarray, n_rest: int, sums: dict[str, np.ndarray],
-                       months: tuple[date, date] | None) -> int:
-        """Replace one derived table (its rows in ``months`` if given) with the fine sums regrouped by ``cols``."""
-        ids, values = self.coarse[table.name]
+    def _write_derived(self, conn: Connection, table, when: np.ndarray, combo: np.ndarray, rest: np.ndarray,
+                       n_rest: int, sums: dict[str, np.ndarray], months: tuple[date, date] | None) -> int:
+        """Replace one derived table (its rows in ``months`` if given) with the fine sums (time, combo, rest)
+        regrouped by the group columns it keeps."""
+        ids, values, n_groups = self.coarse[table.name]
         group = ids[combo]
         keep = group >= 0  # known bands and location types only, as the fine table with every box ticked
-        n_groups = max(len(next(iter(values.values()))) if values else 1, 1)
         key = (when[keep] * n_groups + group[keep]) * n_rest + rest[keep]
         uniq, inv = np.unique(key, return_inverse=True)
         summed = {c: np.bincount(inv, v[keep], len(uniq)) for c, v in sums.items()}
@@ -173,7 +172,8 @@ class Accumulator:
             if c in summed:
                 summed[c] = summed[c].round().astype(np.int64)
         when, group, rest = uniq // n_rest // n_groups, uniq // n_rest % n_groups, uniq % n_rest
-        time_col = "day" if grain == "daily" else "month"
+        daily = derived.grain(table) == "daily"
+        time_col = "day" if daily else "month"
         pk = [c.name for c in table.primary_key.columns]
         if pk[0] != time_col and len(when):  # a key led by operator: rows in key order (B-tree appends)
             sort_by = {time_col: when, "dow": rest,  # rest = dow * 24 + hour: sorts both
@@ -185,7 +185,7 @@ class Accumulator:
         conn.execute(table.delete().where(*(() if months is None else (col >= months[0], col < months[1]))))
 
         def rows(sl: slice) -> pd.DataFrame:  # slice by slice: bounds the frames' memory (millions of rows at full)
-            frame = {"day": when[sl].astype("datetime64[D]")} if grain == "daily" else \
+            frame = {"day": when[sl].astype("datetime64[D]")} if daily else \
                 {"month": _months(when[sl]), "dow": rest[sl] // 24, "hour": rest[sl] % 24}
             return pd.DataFrame({**frame, **{c: v[group[sl]] for c, v in values.items()},
                                  **{c: v[sl] for c, v in summed.items()}})
@@ -210,24 +210,14 @@ class Accumulator:
         return written, rows, cols
 
 
-# The derived tables (see data/loader/derived.py), each from the fine grain ("daily" or "how") summed over
-# every combo column it does not keep; derived.build_derived builds the same from the stored fine tables.
-DERIVED = ((schema.rollup_daily_borough, "daily", ["gss_code"]),
-           (schema.rollup_how_borough, "how", ["gss_code"]),
-           (schema.rollup_how_london, "how", []),
-           (schema.rollup_daily_operator, "daily", ["operator", "gss_code"]),
-           (schema.rollup_how_operator, "how", ["operator", "gss_code"]),
-           (schema.rollup_daily_band, "daily", ["power_band", "location_type", "gss_code"]),
-           (schema.rollup_how_band, "how", ["power_band", "location_type", "gss_code"]))
-
-
-def _coarse_groups(combos: pd.DataFrame, known: np.ndarray, cols: list[str]) -> tuple[np.ndarray, dict]:
-    """Per combo its group under ``cols`` (-1 for an unknown band or location type), and each group's values."""
+def _coarse_groups(combos: pd.DataFrame, known: np.ndarray, cols: list[str]) -> tuple[np.ndarray, dict, int]:
+    """Per combo its group under ``cols`` (-1 for an unknown band or location type), each group's values and
+    the number of groups."""
     if not cols or combos.empty:
-        return np.where(known, 0, -1).astype(np.int64), {}
+        return np.where(known, 0, -1).astype(np.int64), {}, 1
     ids = combos.groupby(cols, sort=True).ngroup().to_numpy().astype(np.int64)
     values = combos.groupby(cols, sort=True).size().reset_index()
-    return np.where(known, ids, -1), {c: values[c].to_numpy(object) for c in cols}
+    return np.where(known, ids, -1), {c: values[c].to_numpy(object) for c in cols}, len(values)
 
 
 def scan_sessions(conn: Connection, rows: int = SCAN_ROWS, start: date | None = None, end: date | None = None):
