@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 
 from data import schema
 from data.db import make_engine
-from data.loader import demo, demo_devices, demo_sessions, rollups, store
+from data.loader import demo, demo_devices, demo_sessions, pg_copy, rollups, store
 from data.loader.refresh import refresh
 from data.loader.session_load import SessionsLoad
 
@@ -88,6 +88,48 @@ def ingest_rate(dialect: str, dev: pd.DataFrame, chunks: list[pd.DataFrame]) -> 
     return {"dialect": dialect, "sessions": n, "insert_s": round(t1 - t0, 1), "index_rollups_s": round(t2 - t1, 1),
             "commit_s": round(t3 - t2, 1), "raw_insert_rows_per_s": round(n / (t1 - t0)),
             "insert_plus_rollups_rows_per_s": round(n / (t3 - t0)), "full_rebuild_s": round(t4 - t3, 1)}
+
+
+def store_ceiling(dialect: str, chunks: list[pd.DataFrame]) -> dict:
+    """What the store alone costs: the sessions' rows already converted (SQLite: the tuples ``executemany``
+    binds; PostgreSQL: the binary COPY bytes), written into a fresh store's ``sessions`` with its unique index
+    dropped and built after, in one transaction, and committed. No rollups, no conversion: the fastest any
+    loader could store these sessions through this driver on this machine, so an upper bound for
+    "insert + rollups"."""
+    n = sum(len(c) for c in chunks)
+    table = schema.sessions
+    cols = list(chunks[0].columns)
+    with fresh_store(dialect) as url:
+        engine = make_engine(url)
+        store.migrate(engine)
+        with engine.begin() as conn:
+            index = next(i for i in table.indexes if i.name == "ux_sessions_device_start")
+            index.drop(bind=conn)
+            raw = conn.connection.driver_connection
+            if dialect == "sqlite":
+                ready = [list(zip(*(store._plain_values(c[k], table.c[k].type) for k in cols), strict=True)) for c in chunks]
+                sql = f"INSERT INTO sessions ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"  # noqa: S608
+                t0 = time.perf_counter()
+                cur = raw.cursor()
+                for rows in ready:
+                    cur.executemany(sql, rows)
+            else:
+                types = [table.c[k].type for k in cols]
+                ready = [pg_copy.encode(c.iloc[i:i + store.COPY_CHUNK_ROWS], types)
+                         for c in chunks for i in range(0, len(c), store.COPY_CHUNK_ROWS)]
+                t0 = time.perf_counter()
+                with raw.cursor().copy(f"COPY sessions ({', '.join(cols)}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(pg_copy.HEADER)
+                    for block in ready:
+                        copy.write(block)
+                    copy.write(pg_copy.TRAILER)
+            t1 = time.perf_counter()
+            index.create(bind=conn)
+            t2 = time.perf_counter()
+        t3 = time.perf_counter()
+        engine.dispose()
+    return {"dialect": dialect, "sessions": n, "insert_s": round(t1 - t0, 1), "index_s": round(t2 - t1, 1),
+            "commit_s": round(t3 - t2, 1), "ceiling_rows_per_s": round(n / (t3 - t0))}
 
 
 def _watch_peak(proc: subprocess.Popen) -> int:
@@ -157,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
               f"({r['insert_s']} s, rollups fed), index + rollup write {r['index_rollups_s']} s, commit "
               f"{r['commit_s']} s -> {r['insert_plus_rollups_rows_per_s']:,} sessions/s insert+rollups; "
               f"(full rebuild from the store, separately: {r['full_rebuild_s']} s)")
+    for d in dialects:
+        r = store_ceiling(d, chunks)
+        results.setdefault("ceiling", []).append(r)
+        print(f"ceiling {d:7s}: the same sessions already converted, no rollups: insert {r['insert_s']} s, unique "
+              f"index {r['index_s']} s, commit {r['commit_s']} s -> {r['ceiling_rows_per_s']:,} sessions/s at most")
     del dev, chunks
     for d in dialects:
         r = demo_build(d, "london")

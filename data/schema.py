@@ -22,8 +22,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 4  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
-#                    4: rollup_daily_operator, rollup_how_operator
+SCHEMA_VERSION = 5  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
+#                    4: rollup_daily_operator, rollup_how_operator; 5: rollups WITHOUT ROWID on SQLite
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 LOCATION_TYPES = ("on-street", "destination", "en-route", "other")
@@ -37,10 +37,17 @@ _SUMS = {"daily": (("devices_in_service", Integer), ("sessions", Integer), ("kwh
          "how": (("sessions", Integer), ("kwh", Float))}
 
 
+# Rollup tables are WITHOUT ROWID on SQLite: the rows live in the primary key's own B-tree, so a refresh writes
+# one B-tree per table instead of two (the rowid table and the key's index): the london demo store 1,225 ->
+# 996 MB, its refresh's WAL checkpoint 1.7-1.9 -> 0.8-1.0 s. Reads walk the key order they already used.
+# PostgreSQL ignores the option.
+ROLLUP_OPTIONS = {"sqlite_with_rowid": False}
+
+
 def _rollup(name: str, grain: str, key: tuple[str, ...]) -> Table:
     """A rollup table: the ``key`` columns (its primary key, in this order), then the grain's sums."""
     return Table(name, metadata, *(Column(k, _KEY_TYPES[k], primary_key=True) for k in key),
-                 *(Column(c, t, nullable=False) for c, t in _SUMS[grain]))
+                 *(Column(c, t, nullable=False) for c, t in _SUMS[grain]), **ROLLUP_OPTIONS)
 
 
 # --- reference and denominators -------------------------------------------------
@@ -126,6 +133,7 @@ rollup_device_month = Table(
     Column("sessions", Integer, nullable=False),
     Column("kwh", Float, nullable=False),
     Column("plugged_hours", Float, nullable=False),
+    **ROLLUP_OPTIONS,
 )
 
 # Borough x month x hour of week (Mon=0) x power band x location type x operator: heatmap.
@@ -155,6 +163,8 @@ rollup_how_band = _rollup("rollup_how_band", "how",
 rollup_daily_operator = _rollup("rollup_daily_operator", "daily", ("operator", "day", "gss_code"))
 
 rollup_how_operator = _rollup("rollup_how_operator", "how", ("operator", "month", "gss_code", "dow", "hour"))
+
+ROLLUP_TABLES = tuple(t for t in metadata.sorted_tables if t.name.startswith("rollup_"))
 
 # --- official statistics ----------------------------------------------------------
 

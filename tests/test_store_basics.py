@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import MetaData, inspect, select
 
 import config
 from data import schema
@@ -183,3 +183,38 @@ def test_bulk_insert_binary_copy_types_nulls_and_unicode(engine):
     assert s[0]["started_at"] == dt.datetime(1999, 12, 31, 23, 59, 59, 999999)
     assert s[0]["ended_at"] == dt.datetime(2000, 1, 1, 0, 0, 1) and s[0]["kwh"] == 0.1 + 0.2
     assert s[0]["source"] == "ünï" and s[1]["source"] is None
+
+
+def _without_rowid(engine, name: str) -> bool:
+    with engine.connect() as conn:
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).scalar_one()
+    return "WITHOUT ROWID" in sql.upper()
+
+
+def test_migrate_from_schema_4_makes_sqlite_rollups_without_rowid_keeping_their_rows(sqlite_url):
+    engine = make_engine(sqlite_url)
+    store.migrate(engine)
+    t = schema.rollup_daily_borough
+    # A schema 4 store: the same tables with a rowid.
+    with engine.begin() as conn:
+        for table in schema.ROLLUP_TABLES:
+            conn.exec_driver_sql(f'DROP TABLE "{table.name}"')
+    legacy = MetaData()
+    for table in schema.ROLLUP_TABLES:
+        copy = table.to_metadata(legacy)
+        copy.dialect_options["sqlite"]["with_rowid"] = True
+    legacy.create_all(engine)
+    row = dict(day=dt.date(2025, 3, 3), gss_code="E09000001", devices_in_service=4, sessions=2, kwh=7.5,
+               plugged_hours=3.0)
+    with engine.begin() as conn:
+        conn.execute(t.insert().values(**row))
+        conn.execute(schema.store_meta.update().where(schema.store_meta.c.key == "schema_version").values(value="4"))
+    assert not _without_rowid(engine, t.name)
+    assert store.migrate(engine) == schema.SCHEMA_VERSION
+    assert all(_without_rowid(engine, table.name) for table in schema.ROLLUP_TABLES)
+    with engine.connect() as conn:
+        assert [dict(r) for r in conn.execute(select(t)).mappings()] == [row]
+        assert not conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE '%__old'").all()
+    store.migrate(engine)  # and again: nothing left to do
+    assert all(_without_rowid(engine, table.name) for table in schema.ROLLUP_TABLES)
+    engine.dispose()

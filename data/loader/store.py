@@ -43,11 +43,28 @@ def migrate(engine: Engine) -> int:
         if stored is not None and int(stored) < 4:
             # Versions 2, 3 and 4 added derived rollups that create_all leaves empty: fill them from the fine ones.
             derived.build_derived(conn)
+        if stored is not None and int(stored) < 5 and not is_postgres(conn):
+            raw = conn.connection.driver_connection
+            if not raw.in_transaction:  # pysqlite runs DDL outside a transaction unless one is open
+                raw.execute("BEGIN IMMEDIATE")
+            for table in schema.ROLLUP_TABLES:  # version 5: WITHOUT ROWID, which only a new table can be
+                _rebuild_sqlite_table(conn, table)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")
     log.info("migrate: schema version %s on %s", schema.SCHEMA_VERSION, engine.dialect.name)
     return schema.SCHEMA_VERSION
+
+
+def _rebuild_sqlite_table(conn: Connection, table: Table) -> None:
+    """Recreate one SQLite table as the schema now declares it, keeping its rows (SQLite's documented way to
+    change what ALTER TABLE cannot), in the caller's transaction. A table with no extra indexes only."""
+    old = f"{table.name}__old"
+    conn.exec_driver_sql(f'ALTER TABLE "{table.name}" RENAME TO "{old}"')
+    table.create(conn)
+    cols = ", ".join(f'"{c.name}"' for c in table.c)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "{old}"')  # noqa: S608
+    conn.exec_driver_sql(f'DROP TABLE "{old}"')
 
 
 def _get_meta(conn: Connection, key: str) -> str | None:
