@@ -127,8 +127,10 @@ def store_ceiling(dialect: str, chunks: list[pd.DataFrame]) -> dict:
             index.create(bind=conn)
             t2 = time.perf_counter()
         t3 = time.perf_counter()
+        stored = store.table_count(engine, table)
         engine.dispose()
-    return {"dialect": dialect, "sessions": n, "insert_s": round(t1 - t0, 1), "index_s": round(t2 - t1, 1),
+    return {"dialect": dialect, "sessions": n, "stored": stored, "insert_s": round(t1 - t0, 1),
+            "index_s": round(t2 - t1, 1),
             "commit_s": round(t3 - t2, 1), "ceiling_rows_per_s": round(n / (t3 - t0))}
 
 

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+
+from bench.ingest import store_ceiling
 
 ROOT = Path(__file__).resolve().parents[1]
 PANELS = {"key figures", "choropleth", "time series", "hour-of-week", "comparison"}
@@ -38,3 +42,16 @@ def test_bch001_small_benchmark_writes_every_section(redis_url):
     assert live["sustained"]["requests"] > 0 and live["sustained"]["errors"] == 0
     assert len(live["worker_rss_mb"]) == 2
     assert "empty p95" in proc.stdout
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_bch002_store_ceiling_stores_every_session(dialect, request):
+    # The ceiling's figure is only an upper bound if it really stored every session, index and all.
+    if dialect == "postgres":
+        request.getfixturevalue("pg_url")  # skips (or fails under CI=true) when PostgreSQL is missing
+    start = pd.Timestamp("2022-03-01") + pd.to_timedelta(np.arange(2_500) * 611, unit="s")
+    chunk = pd.DataFrame({"device_id": [f"D{i % 7}" for i in range(2_500)], "started_at": start,
+                          "ended_at": start + pd.Timedelta(minutes=40), "kwh": 12.5, "source": "test"})
+    result = store_ceiling(dialect, [chunk.iloc[:1_000], chunk.iloc[1_000:]])
+    assert result["sessions"] == result["stored"] == 2_500
+    assert result["ceiling_rows_per_s"] > 0
