@@ -46,10 +46,17 @@ def test_cbk001_reducer_toggles_boroughs_and_takes_a_range_from_the_time_axis():
 def test_cbk002_panels_called_directly_follow_the_state(dash_app):
     state = _state(dash_app)
     with dash_app.server.test_request_context():
-        fig, hidden, table, msg = compare.update_compare(state)
+        fig, hidden, msg = compare.update_compare(state)
         fig = go.Figure(fig)  # panels are cached as plain figure dicts
-        assert not hidden and msg is None and len(table.children[1].children) == 33
+        assert not hidden and msg is None
         assert sum(len(t.y) for t in fig.data) == 33
+        assert compare.update_compare_table(state, "chart") == []  # the table is built only on its own tab
+        table = compare.update_compare_table(state, "table")
+        body = table.children[1].children
+        assert len(body) == 33
+        # the table's rows are the chart's bars, ranked
+        assert {row.children[1].children for row in body} == {name for t in fig.data for name in t.y}
+        assert [row.children[0].children for row in body] == [f"{i:,.0f}" for i in range(1, 34)]
         picked = {**state, "boroughs": [fig.data[0].customdata[0]]}
         fig2, *_ = compare.update_compare(picked)
         assert max(go.Figure(fig2).data[0].marker.line.width) == 4
@@ -84,8 +91,9 @@ def test_cbk007_the_choropleth_legend_shows_only_when_boundaries_are_loaded(demo
 def test_cbk003_an_empty_selection_is_a_plain_message(dash_app):
     state = _state(dash_app, bands=[])
     with dash_app.server.test_request_context():
-        fig, hidden, rows, msg = compare.update_compare(state)
-        assert hidden and rows == [] and "power band" in msg.children
+        fig, hidden, msg = compare.update_compare(state)
+        assert hidden and "power band" in msg.children
+        assert compare.update_compare_table(state, "table") == []
         _, hidden, msg = series.update_series(state)
         assert hidden and "power band" in msg.children
 

@@ -48,7 +48,7 @@ def test_pub001_officers_see_small_counts_public_sees_none(one_day_state, monkey
     monkeypatch.setenv("PUBLIC_MIN_COUNT", str(THRESHOLD))
     with app.server.test_request_context():
         public, _ = borough_sums_for(state)
-        _fig, _hidden, table, _msg = compare.update_compare({**state, "granularity": "day"})
+        table = compare.update_compare_table({**state, "granularity": "day"}, "table")
     assert _small(public["sessions"]) == 0
     assert public.loc[public["sessions"].isna(), "kwh"].isna().all(), "kWh of a suppressed borough leaks it"
     assert (public["sessions"].isna() == (officer["sessions"] < THRESHOLD)).all()
