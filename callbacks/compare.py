@@ -28,14 +28,11 @@ def table_rows(ranked) -> list[dict]:
 @panel
 def update_compare(state):
     """The 33 boroughs ranked by the chosen metric and denominator, London as reference."""
-    reason = empty_reason(state)
-    if reason:
+    result, reason = _ranked(state)
+    if result is None:
         return no_update, True, message(reason)
-    sums, _ = borough_sums_for(state)
-    if sums.empty:
-        return no_update, True, message("No boroughs are loaded yet.")
+    ranked, london = result
     metric, denom = state["metric"], state["denominator"]
-    ranked, london = ranking(sums, metric, denom)
     d = metrics.denominator_for(metric, denom)
     label = "London, average borough" if d.column is None and metrics.metric(metric).additive else "London"
     fig = ranking_bars(ranked, london=london, london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
@@ -60,10 +57,18 @@ def update_compare_table(state, tab):
 @panel
 def compare_rows(state):
     """The table for ``state`` (empty where the chart shows a message instead)."""
-    if empty_reason(state):
+    result, _ = _ranked(state)
+    if result is None:
         return []
+    return compare_table(table_rows(result[0]), metrics.title(state["metric"], state["denominator"]))
+
+
+def _ranked(state):
+    """((ranked boroughs, London's value), None) for the state, or (None, the sentence shown instead)."""
+    reason = empty_reason(state)
+    if reason:
+        return None, reason
     sums, _ = borough_sums_for(state)
     if sums.empty:
-        return []
-    ranked, _ = ranking(sums, state["metric"], state["denominator"])
-    return compare_table(table_rows(ranked), metrics.title(state["metric"], state["denominator"]))
+        return None, "No boroughs are loaded yet."
+    return ranking(sums, state["metric"], state["denominator"]), None

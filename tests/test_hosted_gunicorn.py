@@ -10,7 +10,7 @@ import redis
 import requests
 from sqlalchemy import create_engine, text
 
-from data.schema import metadata
+from data.schema import ROLLUP_TABLES as SCHEMA_ROLLUPS
 from tests.hosted_server import (
     Gunicorn,
     hosted_env,
@@ -23,7 +23,7 @@ from tests.hosted_server import (
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-ROLLUP_TABLES = sorted(name for name in metadata.tables if name.startswith("rollup_"))
+ROLLUP_TABLES = [t.name for t in SCHEMA_ROLLUPS]
 
 
 @pytest.fixture

@@ -146,8 +146,7 @@ def _begin(engine: Engine) -> tuple[Connection, object]:
         # Big sorts (index builds over millions of sessions) go to temp files, not RAM, for this run;
         # the engine's temp_store=MEMORY suits the app's small reads. Only settable outside a transaction.
         driver.execute("PRAGMA temp_store=FILE")
-        # Take SQLite's write lock now and make every later statement, DDL included, part of it.
-        driver.execute("BEGIN IMMEDIATE")
+    store.begin_write(conn)
     return conn, trans
 
 

@@ -9,7 +9,9 @@ written through SQLAlchemy.
 
 from __future__ import annotations
 
+import itertools
 import logging
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 from sqlalchemy import Date, DateTime, Table, func, select
@@ -33,6 +35,7 @@ def migrate(engine: Engine) -> int:
     """Create missing tables and record the schema version; running it twice changes nothing."""
     schema.metadata.create_all(engine)
     with engine.begin() as conn:
+        begin_write(conn)  # every step below, DDL included, commits together or not at all
         stored = _get_meta(conn, "schema_version")
         if stored is not None and int(stored) > schema.SCHEMA_VERSION:
             raise RuntimeError(f"store schema {stored} is newer than this code ({schema.SCHEMA_VERSION})")
@@ -44,9 +47,6 @@ def migrate(engine: Engine) -> int:
             # Versions 2, 3 and 4 added derived rollups that create_all leaves empty: fill them from the fine ones.
             derived.build_derived(conn)
         if stored is not None and int(stored) < 5 and not is_postgres(conn):
-            raw = conn.connection.driver_connection
-            if not raw.in_transaction:  # pysqlite runs DDL outside a transaction unless one is open
-                raw.execute("BEGIN IMMEDIATE")
             for table in schema.ROLLUP_TABLES:  # version 5: WITHOUT ROWID, which only a new table can be
                 _rebuild_sqlite_table(conn, table)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
@@ -54,6 +54,14 @@ def migrate(engine: Engine) -> int:
             _set_meta(conn, "data_version", "0")
     log.info("migrate: schema version %s on %s", schema.SCHEMA_VERSION, engine.dialect.name)
     return schema.SCHEMA_VERSION
+
+
+def begin_write(conn: Connection) -> None:
+    """Start the caller's write transaction now: on SQLite ``BEGIN IMMEDIATE`` takes the write lock and makes
+    every later statement, DDL included, part of it (pysqlite would run DDL outside any transaction).
+    PostgreSQL's transactions already cover DDL: nothing to do."""
+    if not is_postgres(conn):
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def _rebuild_sqlite_table(conn: Connection, table: Table) -> None:
@@ -117,19 +125,26 @@ def bulk_insert(conn: Connection, table: Table, df: pd.DataFrame) -> int:
 
 
 def _copy_postgres(conn: Connection, table: Table, df: pd.DataFrame) -> None:
-    cols = ", ".join(f'"{c}"' for c in df.columns)
     types = [table.c[c].type for c in df.columns]
     try:
         first = pg_copy.encode(df.iloc[:COPY_CHUNK_ROWS], types)
     except pg_copy.Unsupported:
         _copy_postgres_text(conn, table, df)
         return
-    cur = conn.connection.driver_connection.cursor()
     # Binary: no number or date goes through a Python str (the text format's cost was all client side).
-    with cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN (FORMAT BINARY)') as copy:
-        copy.write(pg_copy.HEADER + first)
-        for start in range(COPY_CHUNK_ROWS, len(df), COPY_CHUNK_ROWS):
-            copy.write(pg_copy.encode(df.iloc[start:start + COPY_CHUNK_ROWS], types))
+    rest = (pg_copy.encode(df.iloc[start:start + COPY_CHUNK_ROWS], types)
+            for start in range(COPY_CHUNK_ROWS, len(df), COPY_CHUNK_ROWS))
+    copy_binary(conn, table, list(df.columns), itertools.chain([first], rest))
+
+
+def copy_binary(conn: Connection, table: Table, cols: list[str], blocks: Iterable[bytes]) -> None:
+    """``COPY table (cols) FROM STDIN (FORMAT BINARY)`` of row blocks already encoded by ``pg_copy.encode``."""
+    names = ", ".join(f'"{c}"' for c in cols)
+    cur = conn.connection.driver_connection.cursor()
+    with cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
+        copy.write(pg_copy.HEADER)
+        for block in blocks:
+            copy.write(block)
         copy.write(pg_copy.TRAILER)
 
 
@@ -161,14 +176,23 @@ def _copy_escape(v: str) -> str:
 
 
 def _executemany_sqlite(conn: Connection, table: Table, df: pd.DataFrame) -> None:
-    cols = list(df.columns)
+    executemany(conn, table, list(df.columns), plain_rows(table, df))
+
+
+def plain_rows(table: Table, df: pd.DataFrame) -> Iterator[Iterable[tuple]]:
+    """``df``'s rows as tuples of plain values (what SQLite binds), ``SQLITE_CHUNK_ROWS`` rows at a time."""
+    for start in range(0, len(df), SQLITE_CHUNK_ROWS):
+        chunk = df.iloc[start:start + SQLITE_CHUNK_ROWS]
+        yield zip(*(_plain_values(chunk[c], table.c[c].type) for c in chunk.columns), strict=True)
+
+
+def executemany(conn: Connection, table: Table, cols: list[str], row_chunks: Iterable[Iterable[tuple]]) -> None:
+    """One ``executemany`` INSERT per chunk of plain tuples (``plain_rows``), in the caller's transaction."""
     # Identifiers come from the schema's Table and were checked against it: no user text here.
     sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'  # noqa: S608
     cur = conn.connection.driver_connection.cursor()
-    for start in range(0, len(df), SQLITE_CHUNK_ROWS):
-        chunk = df.iloc[start:start + SQLITE_CHUNK_ROWS]
-        columns = [_plain_values(chunk[c], table.c[c].type) for c in cols]
-        cur.executemany(sql, zip(*columns, strict=True))
+    for rows in row_chunks:
+        cur.executemany(sql, rows)
     cur.close()
 
 
