@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Flask
 
+import config
 from bench import baseline, live, stores
 from bench.dashboard import sample_states
 from bench.load import sustained
@@ -42,7 +43,7 @@ def _rss_mb() -> float:
 
 def measure_live(url: str, sample: list[dict], args) -> dict:
     """First load, every panel callback cold and warm, sustained load, worker RSS: over HTTP to gunicorn."""
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    redis_url = config.settings().redis_url or "redis://127.0.0.1:6379/0"
     with tempfile.TemporaryDirectory() as tmp:
         app = live.LiveApp(url, redis_url, Path(tmp) / "gunicorn.log")
         try:

@@ -19,9 +19,9 @@ import time
 from app import create_app
 from bench.dash_http import post
 from cache import cache
-from callbacks.selection import default_state
 from data import queries
 from layouts import ids
+from state.selection import default_state
 
 # Chunks the page loads on demand (not named in the index HTML); plotly.js only when assets/ has no bundle.
 ASYNC_CHUNKS = ("/_dash-component-suites/dash/dcc/async-graph.js", "/_dash-component-suites/dash/dcc/async-dropdown.js",

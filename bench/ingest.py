@@ -30,7 +30,7 @@ from data.loader.refresh import refresh
 from data.loader.session_load import SessionsLoad
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"  # the local server (trust auth), as the tests
 log = logging.getLogger("bench.ingest")
 
 
@@ -151,7 +151,7 @@ def run_demo(url: str, scale: str) -> dict:
         t0 = time.perf_counter()
         # stderr (logs and progress bars) to a file: a pipe read only at the end would fill and stall the child
         proc = subprocess.Popen([sys.executable, "-m", "data.loader", "--database-url", url, "demo", "--scale", scale],
-                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                cwd=ROOT,  # -m from the repository root: the project is importable
                                 stdout=subprocess.DEVNULL, stderr=log_file, text=True)
         peak_kb = _watch_peak(proc)
         wall = time.perf_counter() - t0

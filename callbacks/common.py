@@ -1,4 +1,5 @@
-"""What every callback shares: the store URL, its data version, the validated state and the error guard."""
+"""What every callback shares: the app's source (store, data version, disclosure), the validated state, the
+panel cache and the error guard."""
 
 from __future__ import annotations
 
@@ -9,43 +10,33 @@ import logging
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash.exceptions import PreventUpdate
-from flask import current_app
 
 import config
 from cache import cache
-from callbacks.selection import clean_state
 from data import queries
-from data.frames import borough_sums, period_days
 from figures.caption import caption_text, captioned
-from web import public
+from state.selection import clean_state
+from views.common import Source
 
 log = logging.getLogger(__name__)
 
 FAILURE = "This panel could not be drawn just now. Try again, or change the selection."
 
 
-def current_db() -> str:
-    """The store URL the app was created with (DATABASE_URL otherwise)."""
-    try:
-        return current_app.config["DATABASE_URL"]
-    except (RuntimeError, KeyError):
-        return config.settings().database_url
+def source() -> Source:
+    """The store this app reads, its current data version and the disclosure threshold in force."""
+    cfg = config.current()
+    return Source(cfg.database_url, queries.data_version(cfg.database_url), cfg.min_count)
 
 
-def store() -> tuple[str, str]:
-    """(store URL, data_version): the first two arguments of every query."""
-    db = current_db()
-    return db, queries.data_version(db)
-
-
-def validated(state) -> dict:
+def validated(state, src: Source | None = None) -> dict:
     """The state from the browser, every value checked against what the store holds."""
-    db, version = store()
-    bounds = queries.date_bounds(db, version)
+    src = src or source()
+    bounds = queries.date_bounds(src.db, src.version)
     # The operator list (a scan of the devices table, 5-12 ms on an empty cache) only when operators are named.
     named = isinstance(state, dict) and state.get("operators")
-    return clean_state(state, bounds=bounds, boroughs=set(queries.borough_codes(db, version)),
-                       operators=set(queries.operator_names(db, version)) if named else set())
+    return clean_state(state, bounds=bounds, boroughs=set(queries.borough_codes(src.db, src.version)),
+                       operators=set(queries.operator_names(src.db, src.version)) if named else set())
 
 
 def state_key(state: dict) -> str:
@@ -61,10 +52,12 @@ def _plain(outputs):
 
 
 def panel(draw):
-    """Validate the state, then serve ``draw(state)``'s outputs from the cache (store, data version, state)."""
-    def rendered(db: str, version: str, key: str):
+    """Validate the state, then serve ``draw(src, state)``'s outputs from the cache (store, data version,
+    disclosure threshold, state)."""
+    def rendered(db: str, version: str, min_count: int, key: str):
         state = json.loads(key)  # each chart carries its source and filters, so an exported PNG does too
-        return captioned(_plain(draw(state)), caption_text(queries.data_as_of(db, version), state))
+        src = Source(db, version, min_count)
+        return captioned(_plain(draw(src, state)), caption_text(queries.data_as_of(db, version), state))
 
     # flask-caching keys memoized functions by module and qualified name: give each panel its own.
     rendered.__module__, rendered.__qualname__ = draw.__module__, f"{draw.__qualname__}__rendered"
@@ -72,24 +65,9 @@ def panel(draw):
 
     @functools.wraps(draw)
     def inner(state):
-        db, version = store()
-        return rendered(db, version, state_key(validated(state)))
+        src = source()
+        return rendered(src.db, src.version, src.min_count, state_key(validated(state, src)))
     return inner
-
-
-def filter_args(state: dict) -> dict:
-    """The filter part of the state as hashable, order-independent query arguments."""
-    return {"bands": tuple(sorted(state["bands"])), "operators": tuple(sorted(state["operators"])),
-            "locations": tuple(sorted(state["locations"]))}
-
-
-def empty_reason(state: dict) -> str | None:
-    """A plain sentence when the filters leave nothing to show."""
-    if not state["bands"]:
-        return "No power band is selected: tick at least one to see figures."
-    if not state["locations"]:
-        return "No location type is selected: tick at least one to see figures."
-    return None
 
 
 def message(text: str, color: str = "secondary") -> dbc.Alert:
@@ -111,19 +89,3 @@ def guarded(fallback):
                 return fallback(message(FAILURE, "danger"))
         return inner
     return wrap
-
-
-def borough_sums_for(state: dict):
-    """Per-borough sums and denominators for the state's period and filters, plus device counts by band."""
-    db, version = store()
-    f = filter_args(state)
-    usage = queries.borough_usage(db, version, state["from"], state["to"], **f)
-    counts = queries.device_counts(db, version, state["to"], **f)
-    boroughs = queries.borough_frame(db, version, state["to"])
-    sums = borough_sums(boroughs, usage, counts, period_days(state["from"], state["to"]))
-    return public.public_frame(sums), counts
-
-
-def min_sessions() -> int:
-    """Public mode hides any usage figure resting on fewer sessions than its threshold; officers see all."""
-    return public.min_count() if public.is_public() else 0

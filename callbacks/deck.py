@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import base64
 import json
-from urllib.parse import parse_qsl, urlencode
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks import urlstate
+from callbacks.registry import callback
 from layouts import ids
-
-
-def with_present(query: str, present: bool) -> str:
-    """A slide's query with presentation mode set as it is now (stepping must not leave the presentation)."""
-    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k != "present"]
-    return urlencode([*pairs, ("present", "1" if present else "0")], safe=urlstate.SAFE)
-
-
-def step(pos: int, count: int, delta: int) -> int:
-    """The next slide index, clamped to the deck."""
-    return max(0, min(count - 1, pos + delta)) if count else -1
-
-
-def _uploaded(contents: str | None) -> list[dict]:
-    try:
-        return urlstate.clean_deck(json.loads(base64.b64decode(contents.split(",", 1)[1])))
-    except (AttributeError, IndexError, ValueError):
-        return []
+from state import urlstate
+from state.reducers import add_slide, link_deck, step, uploaded_deck, with_present
 
 
 @callback(
@@ -45,15 +27,12 @@ def _uploaded(contents: str | None) -> list[dict]:
 )
 def update_deck(_add, upload, search, title, note, state, view, deck):
     """Add the current view, import a JSON deck, or take the deck a link carries."""
-    deck = urlstate.clean_deck(deck)
     if ctx.triggered_id == ids.DECK_ADD:
-        query = urlstate.to_query(state, {**urlstate.clean_view(view or {}), "present": False})
-        return [*deck, *urlstate.clean_deck([{"title": title, "note": note, "q": query}])], no_update
+        return add_slide(deck, title, note, state, view), no_update
     if ctx.triggered_id == ids.DECK_UPLOAD:
-        slides = _uploaded(upload)
+        slides = uploaded_deck(upload)
         return (slides, -1) if slides else (no_update, no_update)
-    token = urlstate.parse_query(search).get("deck")
-    slides = urlstate.decode_deck(token) if token else []
+    slides = link_deck(search)
     return (slides, 0) if slides else (no_update, no_update)
 
 

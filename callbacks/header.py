@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import Input, Output
 
-from callbacks.common import borough_sums_for, empty_reason, guarded, message, panel
-from data.frames import key_figures
+from callbacks.common import guarded, message, panel
+from callbacks.registry import callback
 from layouts import ids
 from layouts.header import key_figure_cards
+from views.common import empty_reason
+from views.overview import key_figure_values
 
 
 @callback(Output(ids.HEADER_FIGURES, "children"), Input(ids.STATE, "data"))
 @guarded(lambda alert: [alert])
 @panel
-def update_key_figures(state):
+def update_key_figures(src, state):
     """Devices, rapid share, devices per 100k, sessions, energy and utilisation for the selection."""
     reason = empty_reason(state)
     if reason:
         return [message(reason)]
-    sums, counts = borough_sums_for(state)
-    names = dict(zip(sums["gss_code"], sums["name"], strict=True))
-    picked = [names.get(g, g) for g in state["boroughs"]]
-    scope = ("All London" if not picked else ", ".join(picked[:4]) + (f" and {len(picked) - 4} more" if len(picked) > 4 else ""))
-    scope += f" · {state['from']} to {state['to']}"
-    return key_figure_cards(key_figures(sums, counts, tuple(state["boroughs"])), scope)
+    values, scope = key_figure_values(src, state)
+    return key_figure_cards(values, scope)

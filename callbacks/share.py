@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
-from callbacks import urlstate
-from callbacks.common import guarded, message, store
+from callbacks.common import guarded, message, source
+from callbacks.registry import callback, clientside_callback
 from data import queries
+from figures.caption import as_of_text
 from layouts import ids
-from layouts.filters import BAND_LABELS
-from layouts.header import as_of_text
+from state import selection, urlstate
+from state.reducers import next_view
+from views.common import borough_names
 
 # The browser's history follows the link (pushState; back and forward come in through the dcc.Location).
 clientside_callback(ClientsideFunction(namespace="evshare", function_name="pushLink"),
@@ -17,31 +19,6 @@ clientside_callback(ClientsideFunction(namespace="evshare", function_name="pushL
 # Theme and presentation mode are attributes of <html>: Bootstrap 5.3's data-bs-theme and a "present" class.
 clientside_callback(ClientsideFunction(namespace="evshare", function_name="applyView"),
                     Output(ids.THEME_SINK, "data"), Input(ids.VIEW, "data"))
-
-
-def _map_view(center, zoom) -> dict:
-    """The map's reported centre ([lat, lon] or {lat, lng}) and zoom as view keys."""
-    if isinstance(center, dict):
-        center = [center.get("lat"), center.get("lng")]
-    lat, lon = (center or [None, None])[:2]
-    return {"lat": lat, "lon": lon, "zoom": zoom}
-
-
-def next_view(view: dict, trigger, search, center, zoom, dark) -> dict:
-    """The view after ``trigger``: a link replaces it; the map, the buttons and the switch change one key."""
-    view = urlstate.clean_view(view or {})
-    if trigger == ids.URL:
-        raw = urlstate.parse_query(search)
-        return urlstate.clean_view({k: raw[k] for k in urlstate.VIEW_KEYS if k in raw})
-    if trigger == ids.MAP:
-        return urlstate.clean_view({**view, **{k: v for k, v in _map_view(center, zoom).items() if v is not None}})
-    if trigger == ids.PRESENT_TOGGLE:
-        return {**view, "present": not view["present"]}
-    if trigger == ids.PRESENT_EXIT:
-        return {**view, "present": False}
-    if trigger == ids.THEME_TOGGLE:
-        return {**view, "theme": "dark" if dark else "light"}
-    return view
 
 
 @callback(
@@ -87,10 +64,10 @@ def copy_link(_n, state, view, href):
 @guarded(lambda _alert: no_update)
 def link_notice(search):
     """A quiet note naming the parts of an opened link that were not understood (their defaults are shown)."""
-    db, version = store()
-    _, _, fell_back = urlstate.from_query(search, bounds=queries.date_bounds(db, version),
-                                          boroughs=set(queries.borough_codes(db, version)),
-                                          operators=set(queries.operator_names(db, version)))
+    src = source()
+    _, _, fell_back = urlstate.from_query(search, bounds=queries.date_bounds(src.db, src.version),
+                                          boroughs=set(queries.borough_codes(src.db, src.version)),
+                                          operators=set(queries.operator_names(src.db, src.version)))
     if not fell_back:  # the canonical link pushed after a tampered one must not wipe the notice
         return no_update
     alert = message(f"Some parts of this link were not understood and show their defaults: {', '.join(fell_back)}.",
@@ -99,20 +76,10 @@ def link_notice(search):
     return alert
 
 
-def selection_text(state: dict, names: dict[str, str]) -> str:
-    """The selection in words, for the screen in presentation mode."""
-    picked = ", ".join(names.get(g, g) for g in state["boroughs"]) or "All London"
-    bands = ", ".join(BAND_LABELS.get(b, b) for b in state["bands"]) or "no power band"
-    ops = ", ".join(state["operators"]) or "all operators"
-    return (f"{picked} · {state['from']} to {state['to']} · {bands} · {ops} · "
-            f"{', '.join(state['locations']) or 'no location type'}")
-
-
 @callback(Output(ids.PRESENT_BANNER, "children"), Input(ids.STATE, "data"))
 @guarded(lambda _alert: no_update)
 def update_banner(state):
     """The current selection and the data's source, written on screen."""
-    db, version = store()
-    boroughs = queries.borough_frame(db, version, state["to"])
-    names = dict(zip(boroughs["gss_code"], boroughs["name"], strict=True))
-    return [selection_text(state, names), " — ", as_of_text(queries.data_as_of(db, version))]
+    src = source()
+    return [selection.selection_text(state, borough_names(src, state)), " — ",
+            as_of_text(queries.data_as_of(src.db, src.version))]

@@ -1,44 +1,13 @@
-"""The state reducer: every control and every click on a panel updates the one selection state."""
+"""The state callback: every control and every click on a panel updates the one selection state."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks import selection, urlstate
 from callbacks.common import guarded, validated
+from callbacks.registry import callback
 from layouts import ids
-
-CONTROL_KEYS = {  # control id -> state key it sets directly
-    ids.FILTER_BANDS: "bands", ids.FILTER_LOCATIONS: "locations", ids.FILTER_OPERATORS: "operators",
-    ids.FILTER_BOROUGHS: "boroughs", ids.FILTER_METRIC: "metric", ids.FILTER_DENOMINATOR: "denominator",
-    ids.SERIES_GRANULARITY: "granularity",
-}
-
-
-def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
-    """The next state after ``trigger`` fired with ``inputs`` (values keyed by control id)."""
-    new = dict(state)
-    if trigger in CONTROL_KEYS:
-        new[CONTROL_KEYS[trigger]] = inputs.get(trigger)
-    elif trigger == ids.FILTER_DATES:
-        new["from"], new["to"] = inputs.get("start_date") or state["from"], inputs.get("end_date") or state["to"]
-    elif trigger == ids.SERIES_GRAPH:
-        picked = selection.range_from_relayout(inputs.get(ids.SERIES_GRAPH))
-        if picked:
-            new["from"], new["to"] = picked
-    elif trigger == ids.MAP_BOROUGHS:
-        new["boroughs"] = selection.toggle(state["boroughs"], selection.code_from_map_click(inputs.get(trigger)))
-    elif trigger == ids.COMPARE_GRAPH:
-        new["boroughs"] = selection.toggle(state["boroughs"], selection.code_from_bar_click(inputs.get(trigger)))
-    elif trigger == ids.FILTER_CLEAR:
-        new["boroughs"] = []
-    elif trigger == ids.URL:  # a link opened, back/forward, a deck slide: the link is the whole selection
-        raw = urlstate.parse_query(inputs.get(ids.URL))
-        new = {k: raw[k] for k in urlstate.STATE_KEYS if k in raw}
-    return new
-
-
-MIRRORED = tuple(CONTROL_KEYS.items())  # every control shows the state: a later URL or deck input needs only this
+from state.reducers import MIRRORED, reduce_state
 
 
 @callback(

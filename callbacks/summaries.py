@@ -3,49 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, callback, html, no_update
+from dash import Input, Output, html, no_update
 
-from callbacks.common import empty_reason, guarded, panel
-from callbacks.exports import comparison_frame, heatmap_frame, series_frame
+from callbacks.common import guarded, panel
+from callbacks.registry import callback
 from data import metrics
-from figures.series import DAYS
 from layouts import ids
+from views import compare, series
+from views.common import empty_reason
 
 MAX_ROWS = 120  # a longer table belongs in the CSV download
-
-
-def series_summary(frame: pd.DataFrame, label: str) -> str:
-    """'Sessions by week: Westminster from 120 to 140 (peak 160, 2025-03-03); London ...'."""
-    parts = []
-    for name, sub in frame.groupby("name", sort=False):
-        sub = sub.dropna(subset=["value"])
-        if sub.empty:
-            continue
-        peak = sub.loc[sub["value"].idxmax()]
-        parts.append(f"{name} from {sub['value'].iloc[0]:,.2f} to {sub['value'].iloc[-1]:,.2f} "
-                     f"(peak {peak['value']:,.2f} in the {str(peak['bucket'])[:10]} period)")
-    return f"{label} over time: " + "; ".join(parts) + "." if parts else "No figures for this selection."
-
-
-def heatmap_summary(frame: pd.DataFrame) -> str:
-    """The busiest and quietest hours of the week as shares of its sessions."""
-    total = frame["sessions"].sum()
-    if not total or pd.isna(total):
-        return "No sessions in this selection."
-    ranked = frame.sort_values("sessions", ascending=False)
-    top = ranked.iloc[0]
-    share = top["sessions"] / total * 100
-    return (f"Sessions start most often on {DAYS[int(top['dow'])]} at {int(top['hour']):02d}:00 "
-            f"({share:.1f}% of the week's sessions); {int((frame['sessions'] > 0).sum())} of 168 hours have any.")
-
-
-def compare_summary(frame: pd.DataFrame, label: str) -> str:
-    """Highest and lowest boroughs for the metric."""
-    ranked = frame.dropna(subset=["value"])
-    if ranked.empty:
-        return "No borough has a figure for this selection."
-    hi, lo = ranked.iloc[0], ranked.iloc[-1]
-    return f"{label}: highest {hi['name']} ({hi['value']:,.2f}), lowest {lo['name']} ({lo['value']:,.2f})."
 
 
 def table(frame: pd.DataFrame, caption: str) -> html.Details:
@@ -64,17 +31,14 @@ def table(frame: pd.DataFrame, caption: str) -> html.Details:
           Output(ids.COMPARE_SUMMARY, "children"), Input(ids.STATE, "data"))
 @guarded(lambda _alert: (no_update, no_update, no_update))
 @panel
-def update_summaries(state):
+def update_summaries(src, state):
     """One sentence per chart, and the time series and heatmap as tables."""
     if empty_reason(state):
         return [], [], []
     label = metrics.metric(state["metric"]).label
-    series = series_frame(state)
-    wide = series.pivot_table(index="bucket", columns="name", values="value", sort=False).reset_index() \
-        if not series.empty else series
-    heat = heatmap_frame(state)
-    grid = heat.assign(day=heat["dow"].map(lambda d: DAYS[int(d)]))[["day", "hour", "sessions", "kwh"]]
-    compare = comparison_frame(state)
-    return ([html.P(series_summary(series, label)), table(wide, f"{label} by period")],
-            [html.P(heatmap_summary(heat)), table(grid, "Sessions and kWh by hour of the week")],
-            [html.P(compare_summary(compare, metrics.title(state["metric"], state["denominator"])))])
+    lines = series.series_frame(src, state)
+    heat = series.heatmap(src, state)
+    ranked = compare.comparison_frame(src, state)
+    return ([html.P(series.series_summary(lines, label)), table(series.series_table(lines), f"{label} by period")],
+            [html.P(series.heatmap_summary(heat)), table(series.heatmap_table(heat), "Sessions and kWh by hour of the week")],
+            [html.P(compare.compare_summary(ranked, metrics.title(state["metric"], state["denominator"])))])

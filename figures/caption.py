@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from data.schema import LOCATION_TYPES, POWER_BANDS
+from data.vocabulary import LOCATION_TYPES, POWER_BANDS
 
 CAPTION_LINE_PX = 20  # the extra top margin one more subtitle line needs
+
+
+def as_of_text(as_of: dict) -> str:
+    """'Data as of 2026-11-27 03:10 (source: demo)' or a plain note when nothing is loaded."""
+    if not as_of:
+        return "No data loaded yet."
+    return f"Data as of {as_of['finished_at'].replace('T', ' ')} UTC · source: {as_of['source']}"
 
 
 def caption_text(as_of: dict, state: dict) -> str:

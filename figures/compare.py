@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.theme import INNER_OUTER_COLOURS, SELECTED_COLOUR, figure
+from figures.theme import COMPARE_HEIGHT, INNER_OUTER_COLOURS, SELECTED_COLOUR, figure
 
 
 def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, title: str,
@@ -26,7 +26,7 @@ def ranking_bars(ranked: pd.DataFrame, *, london: float, london_label: str, titl
     names = set(ranked.loc[ranked["gss_code"].isin(selected), "name"])
     ticks = order[::-1]
     return figure(
-        traces, title=title, subtitle=subtitle, height=880, bargap=0.2, clickmode="event",
+        traces, title=title, subtitle=subtitle, height=COMPARE_HEIGHT, bargap=0.2, clickmode="event",
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
         shapes=[dict(type="line", x0=london, x1=london, y0=0, y1=1, yref="paper",
                      line=dict(color="#333", width=2, dash="dash"))],

@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from figures.theme import LONDON_COLOUR, PALETTE, figure
-
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from data.vocabulary import DAYS
+from figures.theme import HEATMAP_HEIGHT, LONDON_COLOUR, PALETTE, SERIES_HEIGHT, figure
 
 
 def _colour(areas: list[str], london: str) -> dict[str, str]:
@@ -44,7 +43,7 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
         traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
                                  marker=dict(color="#777", size=10, symbol="diamond-open", line=dict(width=2))))
     # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
-    return figure(traces, title=title, subtitle=subtitle, height=420, dragmode="zoom", hovermode="x unified",
+    return figure(traces, title=title, subtitle=subtitle, height=SERIES_HEIGHT, dragmode="zoom", hovermode="x unified",
                        margin=dict(b=96), legend=dict(yref="container", y=0.01, yanchor="bottom"),
                        yaxis=dict(title=dict(text=y_title), fixedrange=True, rangemode="tozero"))
 
@@ -62,6 +61,6 @@ def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None
         type="heatmap", z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
         colorbar=dict(title=dict(text="% of week"), thickness=14),
         hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>")
-    return figure([heat], title=title, subtitle=subtitle, height=300,
+    return figure([heat], title=title, subtitle=subtitle, height=HEATMAP_HEIGHT,
                        yaxis=dict(autorange="reversed", fixedrange=True),
                        xaxis=dict(title=dict(text="Hour of day"), fixedrange=True, dtick=2))

@@ -12,6 +12,8 @@ INNER_OUTER_COLOURS = {"Inner": "#0072B2", "Outer": "#9BC5E3"}
 SELECTED_COLOUR = "#D55E00"
 # Quintile classes, light to dark (ColorBrewer YlGnBu 5, colour-blind safe).
 CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+# Chart heights in px, one place for the figures and the layouts that hold them.
+SERIES_HEIGHT, HEATMAP_HEIGHT, COMPARE_HEIGHT = 420, 300, 880
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif", size=15, color="#1b1b1b")
 
 

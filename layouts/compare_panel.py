@@ -5,13 +5,12 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from figures.theme import COMPARE_HEIGHT
 from layouts import ids
-from layouts.series_panel import COMPARE_HEIGHT, GRAPH_CONFIG
+from layouts.series_panel import GRAPH_CONFIG
+from views.compare import TABLE_COLUMNS
 
 TEXT_COLUMNS = ("name", "inner_outer")
-TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/Outer"), ("value", "Value"),
-                 ("devices", "Devices"), ("sessions", "Sessions"), ("kwh", "kWh"),
-                 ("population", "Residents"), ("area_km2", "km²"), ("plugin_vehicles", "Plug-in vehicles")]
 DECIMALS = {"rank": 0, "value": 2, "devices": 0, "sessions": 0, "kwh": 0, "population": 0, "area_km2": 1,
             "plugin_vehicles": 0}
 
@@ -23,7 +22,7 @@ def compare_panel() -> html.Section:
         html.Div(html.H2("Boroughs compared"), className="panel-title"),
         html.Div(id=ids.COMPARE_MESSAGE),
         dbc.Tabs([
-            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": COMPARE_HEIGHT}),
+            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": f"{COMPARE_HEIGHT}px"}),
                              id=ids.COMPARE_WRAP, role="figure", **{"aria-describedby": ids.COMPARE_SUMMARY}),
                     label="Chart", tab_id="chart"),
             dbc.Tab(table, label="Table", tab_id="table"),

@@ -6,10 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data import metrics
-from data.schema import LOCATION_TYPES, POWER_BANDS
+from data.vocabulary import BAND_LABELS, LOCATION_LABELS, LOCATION_TYPES, POWER_BANDS
 from layouts import ids
-
-BAND_LABELS = {"slow": "Slow 3–8 kW", "fast": "Fast 8–49 kW", "rapid": "Rapid 50–149 kW", "ultra": "Ultra 150 kW+"}
 
 
 def _field(label: str, control, for_id: str, width: str = "") -> html.Div:
@@ -30,7 +28,7 @@ def filter_bar(state: dict, bounds: tuple[str, str] | None, operators: list[str]
             id=ids.FILTER_BANDS, options=[{"label": BAND_LABELS[b], "value": b} for b in POWER_BANDS],
             value=state["bands"], inline=True, className="checks"), ids.FILTER_BANDS),
         _field("Location types", dcc.Checklist(
-            id=ids.FILTER_LOCATIONS, options=[{"label": lt, "value": lt} for lt in LOCATION_TYPES],
+            id=ids.FILTER_LOCATIONS, options=[{"label": LOCATION_LABELS[lt], "value": lt} for lt in LOCATION_TYPES],
             value=state["locations"], inline=True, className="checks"), ids.FILTER_LOCATIONS),
         _field("Operators", dcc.Dropdown(
             id=ids.FILTER_OPERATORS, options=operators, value=state["operators"], multi=True,

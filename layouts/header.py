@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from data import metrics
+from figures.caption import as_of_text
 from layouts import ids
 
 KEY_FIGURES = (  # key, label, unit suffix, format
@@ -16,13 +17,6 @@ KEY_FIGURES = (  # key, label, unit suffix, format
     ("energy", "Energy", " kWh", ",.0f"),
     ("utilisation", "Utilisation", "%", ".1f"),
 )
-
-
-def as_of_text(as_of: dict) -> str:
-    """'Data as of 2026-11-27 03:10 (source: demo)' or a plain note when nothing is loaded."""
-    if not as_of:
-        return "No data loaded yet."
-    return f"Data as of {as_of['finished_at'].replace('T', ' ')} UTC · source: {as_of['source']}"
 
 
 def key_figure_cards(values: dict, scope: str) -> list:

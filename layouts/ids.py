@@ -4,6 +4,7 @@
 STATE = "app-state"  # THE selection state (see callbacks/state.py for its keys)
 POINTS = "app-points"  # every device, columnar, held in the browser for the map's filter
 ALERT = "app-alert"
+HOSTED_ALERT = "hosted-alert"  # the banner web.errors fills when a callback or the database fails
 
 # Header and key figures
 HEADER_AS_OF = "header-as-of"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from figures.theme import HEATMAP_HEIGHT, SERIES_HEIGHT
 from layouts import ids
 
 # The camera button saves a slide-sized PNG (1920 x 1080 at scale 2); the figure's caption travels with it.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True,
                 "toImageButtonOptions": {"format": "png", "width": 1920, "height": 1080, "scale": 2,
                                          "filename": "london-ev-chart"}}
-# Responsive graphs take their height from the container, so each graph gets an explicit one.
-SERIES_HEIGHT, HEATMAP_HEIGHT, COMPARE_HEIGHT = "420px", "300px", "880px"
 
 
 def series_panel(granularity: str) -> html.Section:
@@ -22,11 +21,11 @@ def series_panel(granularity: str) -> html.Section:
             options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")])],
             className="panel-title"),
         html.Div(id=ids.SERIES_MESSAGE),
-        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": SERIES_HEIGHT}), id=ids.SERIES_WRAP,
+        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": f"{SERIES_HEIGHT}px"}), id=ids.SERIES_WRAP,
                  role="figure", **{"aria-describedby": ids.SERIES_SUMMARY}),
         html.Div(id=ids.SERIES_SUMMARY, className="chart-summary"),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
-        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": HEATMAP_HEIGHT}),
+        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": f"{HEATMAP_HEIGHT}px"}),
                  id=ids.SERIES_HEATMAP_WRAP, role="figure", **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}),
         html.Div(id=ids.SERIES_HEATMAP_SUMMARY, className="chart-summary"),
     ], className="panel series-panel", **{"aria-label": "Use over time"})

@@ -4,14 +4,14 @@ pip-audit asks PyPI's per-release JSON (/pypi/NAME/VERSION/json) or OSV. Where n
 workplace reaches PyPI's project JSON but not those), pip-audit marks every package "skipped" and
 still exits 0. This wrapper counts those skips, falls back to the project JSON's "vulnerabilities"
 (which describes the latest release only, so it covers a pin only when the pin is the latest), and
-prints the packages nobody audited. Exit 1 on a known vulnerability; with AUDIT_STRICT=1 also exit 2
-when anything went unaudited.
+prints the packages nobody audited. Exit 1 on a known vulnerability; with --strict also exit 2
+when anything went unaudited. --pypi-url points the fallback at a mirror.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -20,7 +20,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-PYPI = os.environ.get("AUDIT_PYPI_URL", "https://pypi.org/pypi")
+PYPI = "https://pypi.org/pypi"
 
 
 def run_pip_audit(requirements: Path) -> list[dict]:
@@ -46,7 +46,13 @@ def latest_release_vulns(name: str, version: str) -> list[str] | None:
     return [v.get("id", "?") for v in data.get("vulnerabilities") or [] if not v.get("withdrawn")]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    global PYPI
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strict", action="store_true", help="exit 2 when anything went unaudited")
+    parser.add_argument("--pypi-url", default=PYPI, help="PyPI JSON API base for the fallback")
+    args = parser.parse_args(argv)
+    PYPI = args.pypi_url
     deps = run_pip_audit(ROOT / "requirements.txt")
     vulnerable, fallback, unaudited = [], [], []
     for dep in deps:
@@ -70,7 +76,7 @@ def main() -> int:
         print(f"VULNERABLE {line}")
     if vulnerable:
         return 1
-    return 2 if unaudited and os.environ.get("AUDIT_STRICT") == "1" else 0
+    return 2 if unaudited and args.strict else 0
 
 
 if __name__ == "__main__":

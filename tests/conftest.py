@@ -73,7 +73,7 @@ def redis_url() -> str:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real public files in ../shared/data (never copied into the repository)."""
-    path = config.SHARED_DATA_DIR
+    path = config.settings().shared_data_dir
     if not (path / "SOURCES.md").exists():
         missing(f"real data folder {path} is absent")
     return path

@@ -8,10 +8,10 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
-from callbacks import urlstate
-from callbacks.deck import with_present
 from data import queries
 from layouts import ids
+from state import urlstate
+from state.reducers import with_present
 from tests.conftest import missing
 
 pytestmark = pytest.mark.browser

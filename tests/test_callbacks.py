@@ -10,9 +10,9 @@ import pytest
 from app import create_app
 from bench.dash_http import post
 from callbacks import compare, header, series
-from callbacks.selection import default_state
-from callbacks.state import MIRRORED, reduce_state
 from layouts import ids
+from state.reducers import MIRRORED, reduce_state
+from state.selection import default_state
 
 
 @pytest.fixture
@@ -22,10 +22,10 @@ def dash_app(demo_sqlite):
 
 def _state(app, **changes) -> dict:
     with app.server.test_request_context():
-        from callbacks.common import store
+        from callbacks.common import source
         from data import queries
 
-        db, version = store()
+        db, version = source().db, source().version
         return {**default_state(queries.date_bounds(db, version)), **changes}
 
 
@@ -140,13 +140,13 @@ def test_cbk006_a_broken_store_gives_a_banner_not_a_stack_trace(sqlite_url):
 def test_cbk007_a_clicked_device_gets_its_popup_lazily_and_clusters_do_not(dash_app):
     from dash import no_update
 
-    from callbacks.common import store
+    from callbacks.common import source
     from callbacks.map import show_popup
     from data import queries
 
     state = _state(dash_app)
     with dash_app.server.test_request_context():
-        dev = queries.device_frame(*store()).iloc[0]
+        dev = queries.device_frame(source().db, source().version).iloc[0]
         feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [dev.longitude, dev.latitude]},
                    "properties": {"d": dev.device_id, "b": 0}}
         popup = show_popup(1, feature, state)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import config
 from app import create_app
 from bench.dash_http import post
 from callbacks.exports import export_csv
@@ -87,16 +88,16 @@ def test_exp003_hour_of_week_csv_gives_the_heatmap_shares(dash_app):
     assert len(z) == 7 and all(row == pytest.approx(r) for row, r in zip(z, share, strict=True))
 
 
-def test_exp004_devices_csv_officers_get_usage_the_public_does_not(dash_app, monkeypatch):
+def test_exp004_devices_csv_officers_get_usage_the_public_does_not(dash_app):
     state = _state(dash_app, boroughs=[WESTMINSTER], bands=["slow"], operators=["ubitricity"])
     frame = _csv(dash_app, ids.EXPORT_DEVICES_CSV, state)
     assert len(frame) > 0 and set(frame["borough"]) == {"Westminster"} and set(frame["power_band"]) == {"slow"}
     assert {"device_id", "name", "operator", "installed_on", "sessions", "kwh", "plugged_hours"} <= set(frame.columns)
     with dash_app.server.test_request_context():
-        from callbacks.common import store
+        from callbacks.common import source
         from data import queries
 
-        db, version = store()
+        db, version = source().db, source().version
         first = frame.iloc[0]
         detail = queries.device_detail(db, version, first["device_id"], state["from"], state["to"])
         assert (int(first["sessions"]), first["kwh"]) == (detail["sessions"], pytest.approx(detail["kwh"]))
@@ -105,7 +106,8 @@ def test_exp004_devices_csv_officers_get_usage_the_public_does_not(dash_app, mon
                        & (devices["operator"] == "ubitricity") & (devices["installed_on"] <= state["to"])
                        & (devices["removed_on"].isna() | (devices["removed_on"] >= state["from"]))]
         assert sorted(frame["device_id"]) == sorted(live["device_id"])
-        monkeypatch.setenv("APP_MODE", "public")
+    public_app = create_app(dash_app.server.config["DATABASE_URL"], settings=config.load({"APP_MODE": "public"}))
+    with public_app.server.test_request_context():
         public = pd.read_csv(io.StringIO(export_csv("devices", state)["content"]))
     assert "sessions" not in public.columns and "kwh" not in public.columns
     assert list(public["device_id"]) == list(frame["device_id"])
@@ -145,7 +147,8 @@ def test_exp006_png_export_is_slide_sized(dash_duo, demo_sqlite, free_port):
 
 
 def test_exp007_every_chart_has_a_text_summary_and_a_table(dash_app):
-    from callbacks.summaries import compare_summary, heatmap_summary, series_summary
+    from views.compare import compare_summary
+    from views.series import heatmap_summary, series_summary
 
     state = _state(dash_app, boroughs=[WESTMINSTER])
     resp = post(dash_app, ids.SERIES_SUMMARY, {f"{ids.STATE}.data": state}, [f"{ids.STATE}.data"])

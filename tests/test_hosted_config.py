@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from config import ConfigError, is_hosted, load, parse_users
 from tests.hosted_server import BIN, ROOT, free_port, hosted_env
-from web.settings import ConfigError, is_hosted, load, parse_users
 
 
 def test_hc001_gunicorn_refuses_hosted_start_without_secret_key(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 import requests
 from dash import html
 
+import config
 import web
 from tests.hosted_oidc import CLIENT_ID, CLIENT_SECRET, FakeIdP
 
@@ -25,9 +26,9 @@ def idp():
 def _app(idp: FakeIdP, domains: str = "camden.gov.uk"):
     app = dash.Dash(__name__)
     app.layout = html.Div("officers only", id="body")
-    web.install(app, env={"OIDC_DISCOVERY_URL": idp.discovery_url, "OIDC_CLIENT_ID": CLIENT_ID,
-                          "OIDC_CLIENT_SECRET": CLIENT_SECRET, "OIDC_ALLOWED_DOMAINS": domains,
-                          "RATELIMIT_ENABLED": "0"})
+    web.install(app, cfg=config.load({"OIDC_DISCOVERY_URL": idp.discovery_url, "OIDC_CLIENT_ID": CLIENT_ID,
+                                      "OIDC_CLIENT_SECRET": CLIENT_SECRET, "OIDC_ALLOWED_DOMAINS": domains,
+                                      "RATELIMIT_ENABLED": "0"}))
     return app
 
 

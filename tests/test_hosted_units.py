@@ -11,15 +11,17 @@ from dash import Input, Output, html
 from flask_caching import Cache
 from werkzeug.security import generate_password_hash
 
+import config
 import web
-from web import public
+from views import disclosure as public
 from web.auth import safe_next
 from web.caching import SafeRedisCache, cache_config
+from web.errors import callback_error
 from web.security import build_csp
 
 
 def _app(env: dict) -> dash.Dash:
-    app = dash.Dash(__name__)
+    app = dash.Dash(__name__, on_error=callback_error)
     app.layout = html.Div([html.Button(id="btn"), html.Div(id="out")])
 
     @app.callback(Output("out", "children"), Input("btn", "n_clicks"))
@@ -28,7 +30,7 @@ def _app(env: dict) -> dash.Dash:
             raise ValueError("secret detail that must not reach the browser")
         return f"clicked {n}"
 
-    web.install(app, env=env)
+    web.install(app, cfg=config.load(env))
     return app
 
 
@@ -55,9 +57,10 @@ def test_hu001_suppression_is_a_pure_rule():
 
 
 def test_hu002_public_mode_predicates():
-    assert public.is_public({"APP_MODE": "public"}) and not public.is_public({"APP_MODE": "officer"})
-    assert not public.allow_device_detail({"APP_MODE": "Public"})
-    assert public.min_count({}) == 5 and public.min_count({"PUBLIC_MIN_COUNT": "10"}) == 10
+    assert config.load({"APP_MODE": "public"}).public and not config.load({"APP_MODE": "officer"}).public
+    assert config.load({"APP_MODE": "Public"}).public  # so no per-device detail (views.common.Source.device_detail)
+    assert config.load({}).public_min_count == 5 and config.load({"PUBLIC_MIN_COUNT": "10"}).public_min_count == 10
+    assert config.load({}).min_count == 0  # officers: nothing suppressed
 
 
 def test_hu003_signin_flow_and_401s():
@@ -112,8 +115,8 @@ def test_hu008_cache_degrades_and_recovers(redis_url):
     prefix = f"evtest-{uuid.uuid4().hex[:8]}:"
     up, down = Flask("up"), Flask("down")
     good, dead = Cache(), Cache()
-    good.init_app(up, config=cache_config({"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix}))
-    dead.init_app(down, config=cache_config({"REDIS_URL": "redis://127.0.0.1:1/0"}))
+    good.init_app(up, config=cache_config(config.load({"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": prefix})))
+    dead.init_app(down, config=cache_config(config.load({"REDIS_URL": "redis://127.0.0.1:1/0"})))
     with up.app_context():
         assert isinstance(good.cache, SafeRedisCache) and good.set("k", 1) and good.get("k") == 1
         good.delete("k")
@@ -144,8 +147,8 @@ def test_hu009_signin_rate_limit_survives_garbage_collection():
 
 def test_hu010_public_frame_only_in_public_mode():
     df = pd.DataFrame({"area": ["A", "B"], "sessions": [3, 50], "kwh": [20.0, 400.0], "device_days": [2, 9]})
-    assert public.public_frame(df, env={"APP_MODE": "officer"}) is df
-    out = public.public_frame(df, env={"APP_MODE": "public", "PUBLIC_MIN_COUNT": "10"})
+    assert public.public_frame(df, config.load({"APP_MODE": "officer"}).min_count) is df
+    out = public.public_frame(df, config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "10"}).min_count)
     assert out["sessions"].isna().tolist() == [True, False] and out["kwh"].isna().tolist() == [True, False]
     assert out["device_days"].tolist() == [2, 9]  # not derived from sessions: left alone
 
@@ -161,6 +164,6 @@ def test_hu011_callback_limit_counts_per_signed_in_user():
 
 
 def test_hu012_public_mode_never_shares_cache_keys_with_officers():
-    officer = cache_config({"REDIS_URL": "redis://r:6379/0", "CACHE_KEY_PREFIX": "ev:"})
-    public_ = cache_config({"REDIS_URL": "redis://r:6379/0", "CACHE_KEY_PREFIX": "ev:", "APP_MODE": "public"})
+    officer = cache_config(config.load({"REDIS_URL": "redis://r:6379/0", "CACHE_KEY_PREFIX": "ev:"}))
+    public_ = cache_config(config.load({"REDIS_URL": "redis://r:6379/0", "CACHE_KEY_PREFIX": "ev:", "APP_MODE": "public"}))
     assert officer["CACHE_KEY_PREFIX"] == "ev:" and public_["CACHE_KEY_PREFIX"] == "ev:public:"

@@ -11,14 +11,22 @@ import json
 import pandas as pd
 import pytest
 
+import config
 from app import create_app
 from callbacks import compare, series
-from callbacks import map as map_cb
-from callbacks.common import borough_sums_for, store
-from callbacks.selection import default_state
+from callbacks.common import source
 from data import queries
+from state.selection import default_state
+from views.common import Source, borough_sums_for
+from views.overview import device_popup
 
 THRESHOLD = 5
+PUBLIC = {"APP_MODE": "public", "PUBLIC_MIN_COUNT": str(THRESHOLD)}
+
+
+def public_app(app):
+    """The same store served in public mode (settings are read once per app, as in production)."""
+    return create_app(app.server.config["DATABASE_URL"], settings=config.load(PUBLIC))
 
 
 @pytest.fixture
@@ -26,7 +34,7 @@ def one_day_state(demo_sqlite):
     """A one-day selection: several boroughs then have between 1 and 4 sessions."""
     app = create_app(demo_sqlite)
     with app.server.test_request_context():
-        db, version = store()
+        db, version = source().db, source().version
         state = default_state(queries.date_bounds(db, version))
     day = state["to"]
     return app, {**state, "from": day, "to": day, "metric": "sessions"}
@@ -37,17 +45,14 @@ def _small(values) -> int:
     return int(((values > 0) & (values < THRESHOLD)).sum())
 
 
-def test_pub001_officers_see_small_counts_public_sees_none(one_day_state, monkeypatch):
+def test_pub001_officers_see_small_counts_public_sees_none(one_day_state):
     app, state = one_day_state
-    monkeypatch.delenv("APP_MODE", raising=False)
     with app.server.test_request_context():
-        officer, _ = borough_sums_for(state)
+        officer, _ = borough_sums_for(source(), state)
     assert _small(officer["sessions"]) > 0, "the control: this day must have boroughs with 1-4 sessions"
 
-    monkeypatch.setenv("APP_MODE", "public")
-    monkeypatch.setenv("PUBLIC_MIN_COUNT", str(THRESHOLD))
-    with app.server.test_request_context():
-        public, _ = borough_sums_for(state)
+    with public_app(app).server.test_request_context():
+        public, _ = borough_sums_for(source(), state)
         table = compare.update_compare_table({**state, "granularity": "day"}, "table")
     assert _small(public["sessions"]) == 0
     assert public.loc[public["sessions"].isna(), "kwh"].isna().all(), "kWh of a suppressed borough leaks it"
@@ -57,10 +62,9 @@ def test_pub001_officers_see_small_counts_public_sees_none(one_day_state, monkey
     assert not any(str(v).strip() in {"1", "2", "3", "4"} for v in sessions_col)
 
 
-def test_pub002_series_and_heatmap_blank_small_points(one_day_state, monkeypatch):
+def test_pub002_series_and_heatmap_blank_small_points(one_day_state):
     app, state = one_day_state
-    monkeypatch.setenv("APP_MODE", "public")
-    with app.server.test_request_context():
+    with public_app(app).server.test_request_context():
         fig, hidden, _ = series.update_series({**state, "granularity": "day"})
         heat, heat_hidden = series.update_heatmap(state)
     if not hidden:
@@ -71,14 +75,15 @@ def test_pub002_series_and_heatmap_blank_small_points(one_day_state, monkeypatch
         assert z, "the heatmap keeps the cells above the threshold"
 
 
-def test_pub003_popup_has_no_device_usage_in_public_mode(one_day_state, monkeypatch):
-    _app, state = one_day_state
-    dev = {"name": "x", "device_id": "x", "operator": "o", "location_type": "on-street", "power_band": "slow",
-           "max_kw": 7.0, "connectors": [], "installed_on": None, "sessions": 3, "kwh": 20.0, "plugged_hours": 5.0}
-    monkeypatch.delenv("APP_MODE", raising=False)
-    assert "3 sessions" in str(map_cb.popup_body(dev, state))
-    monkeypatch.setenv("APP_MODE", "public")
-    assert "sessions" not in str(map_cb.popup_body(dev, state))
+def test_pub003_popup_has_no_device_usage_in_public_mode(one_day_state):
+    app, state = one_day_state
+    with app.server.test_request_context():
+        officer = source()
+        device = queries.device_frame(officer.db, officer.version).iloc[0]["device_id"]
+    seen = device_popup(officer, device, state)
+    assert seen["use"] and " sessions" in seen["use"]
+    public = device_popup(Source(officer.db, officer.version, THRESHOLD), device, state)
+    assert public["use"] is None and "sessions" not in str(public)
 
 
 def test_pub005_the_header_names_the_signed_in_officer_and_offers_sign_out(demo_sqlite):
@@ -86,7 +91,7 @@ def test_pub005_the_header_names_the_signed_in_officer_and_offers_sign_out(demo_
     from tests.test_hosted_units import USERS, _sign_in
 
     app = create_app(demo_sqlite)
-    web.install(app, env=USERS)
+    web.install(app, cfg=config.load(USERS))
     client = app.server.test_client()
     assert _sign_in(client).status_code == 302
     layout = json.dumps(client.get("/_dash-layout").get_json())  # un-escapes the JSON's "\\/"

@@ -144,7 +144,7 @@ def test_database_url_normalisation(raw, expected):
 
 
 def test_unset_database_url_is_the_instance_sqlite_file(monkeypatch, tmp_path):
-    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path / "instance")
+    monkeypatch.setattr(config, "settings", lambda: config.load({"INSTANCE_DIR": str(tmp_path / "instance")}))
     url = config.normalise_database_url(None)
     assert url == f"sqlite:///{tmp_path / 'instance' / 'evcharge.sqlite'}"
     eng = make_engine(None)

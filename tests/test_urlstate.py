@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 
-from callbacks import urlstate
-from callbacks.deck import step, with_present
-from callbacks.selection import default_state
-from callbacks.share import next_view
-from callbacks.state import reduce_state
 from layouts import ids
+from state import urlstate
+from state.reducers import next_view, reduce_state, step, with_present
+from state.selection import default_state
 
 BOUNDS = ("2024-01-01", "2025-12-31")
 CODES = {f"E0900{n:04d}" for n in range(1, 34)}
@@ -87,8 +85,9 @@ def test_url007_a_deck_is_a_link_and_survives_tampering():
 def test_url008_copy_link_export_and_import_of_a_deck():
     import base64
 
-    from callbacks.deck import _uploaded, copy_deck_link, export_deck
+    from callbacks.deck import copy_deck_link, export_deck
     from callbacks.share import copy_link
+    from state.reducers import uploaded_deck as _uploaded
 
     assert copy_link(1, STATE, VIEW, "http://host:8050/?old=1") == f"http://host:8050/?{urlstate.to_query(STATE, VIEW)}"
     slides = [{"title": "One", "note": "n", "q": "metric=energy"}]

@@ -1,7 +1,7 @@
 """Hosted deployment and hardening for the Dash app: ``web.install(app)`` wires it all in.
 
 What install() adds to a Dash app (call it once, after the layout and callbacks are set):
-  checked settings (web.settings), request ids and plain errors with a banner (web.errors),
+  request ids and plain errors with a banner (web.errors),
   /healthz and /readyz (web.health), officer sign-in (web.auth), rate limits (web.limits),
   security headers and cookie flags (web.security). Public mode helpers live in web.public.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 import secrets
 
-from web import settings as hosted_settings
-from web.settings import ConfigError, HostedSettings
+import config
+from config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ConfigError", "HostedSettings", "install"]
+__all__ = ["ConfigError", "Settings", "install"]
 
 
-def install(dash_app, cache=None, env=None) -> HostedSettings:
-    """Check the environment (raises ConfigError with every problem) and harden ``dash_app`` in place.
+def install(dash_app, cache=None, cfg: Settings | None = None) -> Settings:
+    """Harden ``dash_app`` in place for ``cfg`` (the process's settings by default: config.settings()).
 
     ``cache``: the app's flask-caching object; a Redis backend is swapped for one that degrades to misses.
     """
@@ -31,8 +31,9 @@ def install(dash_app, cache=None, env=None) -> HostedSettings:
     from web.limits import install_limits
     from web.security import configure_cookies, install_callback_guard, install_headers
 
-    cfg = hosted_settings.load(env)
+    cfg = cfg or config.settings()
     server = dash_app.server
+    server.config.setdefault("EVCHARGE_SETTINGS", cfg)  # create_app's own (its store) when it made the app
     if cfg.secret_key:
         server.secret_key = cfg.secret_key
     elif not server.secret_key:
@@ -43,7 +44,7 @@ def install(dash_app, cache=None, env=None) -> HostedSettings:
         server.debug = False
         server.config["PROPAGATE_EXCEPTIONS"] = False
     if cache is not None:
-        harden_cache(cache, server, env)
+        harden_cache(cache, server, cfg)
     configure_cookies(server, cfg.hosted, cfg.session_hours)
     install_errors(dash_app)
     install_health(server)
@@ -51,7 +52,6 @@ def install(dash_app, cache=None, env=None) -> HostedSettings:
     install_limits(server, cfg)
     install_callback_guard(dash_app)
     install_headers(dash_app, cfg.hosted, cfg.tile_url)
-    server.extensions["web.settings"] = cfg
     log.info("hosted=%s mode=%s sign-in=%s", cfg.hosted, cfg.mode,
              "required" if cfg.auth_required else "off")
     return cfg

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, reque
 from markupsafe import escape
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from web.settings import HostedSettings
+from config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _sign_in(name: str, via: str):
 
 
 def _login_page(error: str = "", status: int = 200):
-    cfg: HostedSettings = _state()["settings"]
+    cfg: Settings = _state()["settings"]
     nxt = safe_next(request.values.get("next"))
     oidc = (f'<p><a href="{escape(url_for("auth.oidc_login", next=nxt))}">{escape(cfg.oidc.label)}</a></p>'
             if cfg.oidc else "")
@@ -82,7 +82,7 @@ def _login_page(error: str = "", status: int = 200):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    cfg: HostedSettings = _state()["settings"]
+    cfg: Settings = _state()["settings"]
     if request.method == "GET":
         return _login_page()
     if not cfg.users:
@@ -146,7 +146,7 @@ def _guard():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _register_oidc(server: Flask, cfg: HostedSettings) -> None:
+def _register_oidc(server: Flask, cfg: Settings) -> None:
     from authlib.integrations.flask_client import OAuth
 
     oauth = OAuth(server)
@@ -155,7 +155,7 @@ def _register_oidc(server: Flask, cfg: HostedSettings) -> None:
         server_metadata_url=cfg.oidc.discovery_url, client_kwargs={"scope": cfg.oidc.scopes})
 
 
-def install_auth(server: Flask, cfg: HostedSettings) -> None:
+def install_auth(server: Flask, cfg: Settings) -> None:
     """Sign-in routes always exist (they say so when unused); the guard only when sign-in is required."""
     server.extensions["web.auth"] = {"settings": cfg}
     if cfg.oidc:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
 
 from flask_caching.backends.rediscache import RedisCache
 from redis.exceptions import RedisError
+
+from config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +58,9 @@ class SafeRedisCache(RedisCache):
     dec = _degrade(RedisCache.dec, None)
 
 
-def cache_config(env=None) -> dict:
+def cache_config(cfg: Settings) -> dict:
     """The flask-caching config: shared Redis (redis:// or rediss://) when REDIS_URL is set, else per-process."""
-    env = os.environ if env is None else env
-    url = env.get("REDIS_URL", "").strip()
-    timeout = int(env.get("CACHE_DEFAULT_TIMEOUT", "3600") or 3600)
-    prefix = env.get("CACHE_KEY_PREFIX", "").strip() or "evcharge:"
-    if env.get("APP_MODE", "").strip().lower() == "public":
-        # Panels are cached whole: a public deployment sharing Redis with an officer one must never
-        # read the officers' unsuppressed entries.
-        prefix += "public:"
+    url, timeout, prefix = cfg.redis_url, cfg.cache_timeout, cfg.cache_key_prefix
     if not url:
         return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": timeout}
     return {
@@ -79,10 +73,10 @@ def cache_config(env=None) -> dict:
     }
 
 
-def harden_cache(cache, server, env=None) -> bool:
-    """Swap a plain RedisCache for SafeRedisCache (same URL, CACHE_KEY_PREFIX from the env); True if swapped."""
+def harden_cache(cache, server, cfg: Settings) -> bool:
+    """Swap a plain RedisCache for SafeRedisCache (same URL, CACHE_KEY_PREFIX from the settings); True if swapped."""
     backend = server.extensions.get("cache", {}).get(cache)
-    config = cache_config(env)
+    config = cache_config(cfg)
     if not isinstance(backend, RedisCache) or isinstance(backend, SafeRedisCache) or config["CACHE_TYPE"] != SAFE_REDIS:
         return False
     cache.init_app(server, config=config)

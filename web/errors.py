@@ -12,11 +12,12 @@ from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from layouts import ids
 from web.health import database_down_recently
 
 log = logging.getLogger(__name__)
 
-ALERT_ID = "hosted-alert"
+ALERT_ID = ids.HOSTED_ALERT
 _RID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 DB_DOWN_TEXT = "The database is not answering right now: figures may be missing. Please try again shortly."
 ERROR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
@@ -116,7 +117,5 @@ def install_errors(dash_app) -> None:
         return response
 
     server.register_error_handler(Exception, handle_exception)
-    if getattr(dash_app, "_on_error", None) is None:
-        # Dash reads this per call (dash.py passes app_on_error); the constructor argument is not ours to set.
-        dash_app._on_error = callback_error
+    # The callback banner is Dash's public on_error=callback_error, given where the app is made (app.create_app).
     wrap_layout(dash_app)

@@ -6,7 +6,7 @@ import logging
 import time
 from functools import lru_cache
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
@@ -30,7 +30,7 @@ def _probe_engine(url: str):
 def check_database() -> str | None:
     """None when SELECT 1 works on DATABASE_URL, else a short reason (no credentials in it)."""
     try:
-        url = current_app.config.get("DATABASE_URL") or config.settings().database_url
+        url = config.current().database_url
         with _probe_engine(url).connect() as conn:
             conn.execute(text("SELECT 1"))
         return None
@@ -41,7 +41,7 @@ def check_database() -> str | None:
 
 def check_cache() -> str | None:
     """None when Redis answers PING (or no REDIS_URL is set: the app then caches nothing shared)."""
-    url = config.settings().redis_url
+    url = config.current().redis_url
     if not url:
         return None
     import redis

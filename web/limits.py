@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from flask import Flask, jsonify
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from config import Settings
 from web.auth import current_user
 from web.errors import request_id
-from web.settings import HostedSettings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ def _breached(exc):
     return jsonify(error="too many requests", request_id=request_id()), 429
 
 
-def make_limiter(server: Flask, cfg: HostedSettings) -> Limiter:
+def make_limiter(server: Flask, cfg: Settings) -> Limiter:
     """A limiter that never takes the site down with it: storage errors fall back to per-worker memory."""
     limiter = Limiter(
         key_func=client_key,  # ProxyFix makes the address the real client's when hosted
@@ -38,7 +37,7 @@ def make_limiter(server: Flask, cfg: HostedSettings) -> Limiter:
         storage_uri=cfg.ratelimit_storage_uri,
         storage_options={"socket_connect_timeout": 1, "socket_timeout": 1}
         if cfg.ratelimit_storage_uri.startswith("redis") else {},
-        key_prefix=os.environ.get("RATELIMIT_KEY_PREFIX", "evcharge-rl"),
+        key_prefix=cfg.ratelimit_key_prefix,
         strategy="moving-window",
         swallow_errors=True,
         in_memory_fallback_enabled=True,
@@ -52,7 +51,7 @@ def make_limiter(server: Flask, cfg: HostedSettings) -> Limiter:
     return limiter
 
 
-def install_limits(server: Flask, cfg: HostedSettings) -> Limiter:
+def install_limits(server: Flask, cfg: Settings) -> Limiter:
     """Decorate the already registered sign-in and callback views with their limits."""
     limiter = make_limiter(server, cfg)
     for endpoint in SIGNIN_ENDPOINTS:

@@ -81,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "load":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.source_options = extra
-    engine = make_engine(args.database_url or config.settings().database_url)  # DATABASE_URL when no flag
+    try:
+        url = args.database_url or config.settings().database_url  # DATABASE_URL when no flag
+    except config.ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    engine = make_engine(url)
     try:
         return _dispatch(engine, args)
     except LockBusy as exc:

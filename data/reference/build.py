@@ -50,7 +50,7 @@ def growth(src: Path) -> pd.DataFrame:
 
 
 def main() -> None:
-    src = Path(sys.argv[1]) if len(sys.argv) > 1 else config.SHARED_DATA_DIR
+    src = Path(sys.argv[1]) if len(sys.argv) > 1 else config.settings().shared_data_dir
     b = boroughs(src)
     g = growth(src)
     assert len(b) == 33 and b["gss_code"].tolist() == [f"E09{n:06d}" for n in range(1, 34)]

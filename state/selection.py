@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from data import metrics
-from data.schema import LOCATION_TYPES, POWER_BANDS
+from data.vocabulary import LOCATION_TYPES, POWER_BANDS, band_label
 
 GRANULARITY_CHOICES = ("auto", "day", "week", "month")
 DEFAULT_SPAN_DAYS = 364
@@ -89,3 +89,12 @@ def code_from_bar_click(click) -> str | None:
     """The GSS code (customdata) of a clicked bar."""
     points = (click or {}).get("points") or []
     return points[0].get("customdata") if points else None
+
+
+def selection_text(state: dict, names: dict[str, str]) -> str:
+    """The selection in words, for the screen in presentation mode."""
+    picked = ", ".join(names.get(g, g) for g in state["boroughs"]) or "All London"
+    bands = ", ".join(band_label(b) for b in state["bands"]) or "no power band"
+    ops = ", ".join(state["operators"]) or "all operators"
+    return (f"{picked} · {state['from']} to {state['to']} · {bands} · {ops} · "
+            f"{', '.join(state['locations']) or 'no location type'}")

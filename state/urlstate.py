@@ -11,7 +11,7 @@ import binascii
 import json
 from urllib.parse import parse_qs, quote, urlencode
 
-from callbacks.selection import clean_state
+from state.selection import clean_state
 
 LIST_KEYS = ("boroughs", "bands", "operators", "locations")
 SCALAR_KEYS = ("from", "to", "metric", "denominator", "granularity")

@@ -1,0 +1,117 @@
+"""Every step of the state, the view and the deck, as pure functions the callbacks call.
+
+The URL is read here and only here (``link_state``, ``link_view``, ``link_deck``), through the codec in
+``state.urlstate``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import parse_qsl, urlencode
+
+from layouts import ids
+from state import selection, urlstate
+
+CONTROL_KEYS = {  # control id -> state key it sets directly
+    ids.FILTER_BANDS: "bands", ids.FILTER_LOCATIONS: "locations", ids.FILTER_OPERATORS: "operators",
+    ids.FILTER_BOROUGHS: "boroughs", ids.FILTER_METRIC: "metric", ids.FILTER_DENOMINATOR: "denominator",
+    ids.SERIES_GRANULARITY: "granularity",
+}
+MIRRORED = tuple(CONTROL_KEYS.items())  # every control shows the state: a later URL or deck input needs only this
+
+
+# --- the link ---------------------------------------------------------------------------------------
+
+def link_state(search: str | None) -> dict:
+    """The (unvalidated) selection a link carries: only the keys it names."""
+    raw = urlstate.parse_query(search)
+    return {k: raw[k] for k in urlstate.STATE_KEYS if k in raw}
+
+
+def link_view(search: str | None) -> dict:
+    """The view a link carries, validated (missing keys take their defaults)."""
+    raw = urlstate.parse_query(search)
+    return urlstate.clean_view({k: raw[k] for k in urlstate.VIEW_KEYS if k in raw})
+
+
+def link_deck(search: str | None) -> list[dict]:
+    """The slides a link's ``deck=`` carries ([] for none or a malformed one)."""
+    return urlstate.decode_deck(urlstate.parse_query(search).get("deck"))
+
+
+# --- the selection ----------------------------------------------------------------------------------
+
+def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
+    """The next state after ``trigger`` fired with ``inputs`` (values keyed by control id)."""
+    new = dict(state)
+    if trigger in CONTROL_KEYS:
+        new[CONTROL_KEYS[trigger]] = inputs.get(trigger)
+    elif trigger == ids.FILTER_DATES:
+        new["from"], new["to"] = inputs.get("start_date") or state["from"], inputs.get("end_date") or state["to"]
+    elif trigger == ids.SERIES_GRAPH:
+        picked = selection.range_from_relayout(inputs.get(ids.SERIES_GRAPH))
+        if picked:
+            new["from"], new["to"] = picked
+    elif trigger == ids.MAP_BOROUGHS:
+        new["boroughs"] = selection.toggle(state["boroughs"], selection.code_from_map_click(inputs.get(trigger)))
+    elif trigger == ids.COMPARE_GRAPH:
+        new["boroughs"] = selection.toggle(state["boroughs"], selection.code_from_bar_click(inputs.get(trigger)))
+    elif trigger == ids.FILTER_CLEAR:
+        new["boroughs"] = []
+    elif trigger == ids.URL:  # a link opened, back/forward, a deck slide: the link is the whole selection
+        new = link_state(inputs.get(ids.URL))
+    return new
+
+
+# --- the view (map centre and zoom, theme, presentation) ---------------------------------------------
+
+def _map_view(center, zoom) -> dict:
+    """The map's reported centre ([lat, lon] or {lat, lng}) and zoom as view keys."""
+    if isinstance(center, dict):
+        center = [center.get("lat"), center.get("lng")]
+    lat, lon = (center or [None, None])[:2]
+    return {"lat": lat, "lon": lon, "zoom": zoom}
+
+
+def next_view(view: dict, trigger, search, center, zoom, dark) -> dict:
+    """The view after ``trigger``: a link replaces it; the map, the buttons and the switch change one key."""
+    view = urlstate.clean_view(view or {})
+    if trigger == ids.URL:
+        return link_view(search)
+    if trigger == ids.MAP:
+        return urlstate.clean_view({**view, **{k: v for k, v in _map_view(center, zoom).items() if v is not None}})
+    if trigger == ids.PRESENT_TOGGLE:
+        return {**view, "present": not view["present"]}
+    if trigger == ids.PRESENT_EXIT:
+        return {**view, "present": False}
+    if trigger == ids.THEME_TOGGLE:
+        return {**view, "theme": "dark" if dark else "light"}
+    return view
+
+
+# --- the deck -----------------------------------------------------------------------------------------
+
+def with_present(query: str, present: bool) -> str:
+    """A slide's query with presentation mode set as it is now (stepping must not leave the presentation)."""
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k != "present"]
+    return urlencode([*pairs, ("present", "1" if present else "0")], safe=urlstate.SAFE)
+
+
+def step(pos: int, count: int, delta: int) -> int:
+    """The next slide index, clamped to the deck."""
+    return max(0, min(count - 1, pos + delta)) if count else -1
+
+
+def add_slide(deck: list[dict], title, note, state: dict, view: dict) -> list[dict]:
+    """The deck with the current view appended (saved out of presentation mode)."""
+    query = urlstate.to_query(state, {**urlstate.clean_view(view or {}), "present": False})
+    return [*urlstate.clean_deck(deck), *urlstate.clean_deck([{"title": title, "note": note, "q": query}])]
+
+
+def uploaded_deck(contents: str | None) -> list[dict]:
+    """The slides of an uploaded deck.json (a data: URL from dcc.Upload); [] for anything else."""
+    try:
+        return urlstate.clean_deck(json.loads(base64.b64decode(contents.split(",", 1)[1])))
+    except (AttributeError, IndexError, ValueError):
+        return []

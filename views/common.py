@@ -1,0 +1,61 @@
+"""What every view takes: the store it reads, its data version and the disclosure rule in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data import queries
+from data.frames import borough_sums, period_days
+from views import disclosure
+
+
+@dataclass(frozen=True)
+class Source:
+    """The store a view reads (``db``, at ``version``) and public mode's threshold (0: officers, nothing hidden)."""
+
+    db: str
+    version: str
+    min_count: int = 0
+
+    @property
+    def device_detail(self) -> bool:
+        """Per-device usage (popups, device exports) is for officers only."""
+        return self.min_count <= 0
+
+    def public(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with public mode's suppression applied (as it is for officers)."""
+        return disclosure.public_frame(frame, self.min_count)
+
+
+def filter_args(state: dict) -> dict:
+    """The filter part of the state as hashable, order-independent query arguments."""
+    return {"bands": tuple(sorted(state["bands"])), "operators": tuple(sorted(state["operators"])),
+            "locations": tuple(sorted(state["locations"]))}
+
+
+def empty_reason(state: dict) -> str | None:
+    """A plain sentence when the filters leave nothing to show."""
+    if not state["bands"]:
+        return "No power band is selected: tick at least one to see figures."
+    if not state["locations"]:
+        return "No location type is selected: tick at least one to see figures."
+    return None
+
+
+def borough_names(src: Source, state: dict) -> dict[str, str]:
+    """GSS code -> borough name, for the boroughs in the store at the period's end."""
+    boroughs = queries.borough_frame(src.db, src.version, state["to"])
+    return dict(zip(boroughs["gss_code"], boroughs["name"], strict=True))
+
+
+def borough_sums_for(src: Source, state: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-borough sums and denominators for the state's period and filters (suppressed in public mode), plus
+    device counts by band."""
+    f = filter_args(state)
+    usage = queries.borough_usage(src.db, src.version, state["from"], state["to"], **f)
+    counts = queries.device_counts(src.db, src.version, state["to"], **f)
+    boroughs = queries.borough_frame(src.db, src.version, state["to"])
+    sums = borough_sums(boroughs, usage, counts, period_days(state["from"], state["to"]))
+    return src.public(sums), counts
