@@ -22,10 +22,10 @@ __all__ = ["ConfigError", "Settings", "install"]
 def install(dash_app, cache=None, cfg: Settings | None = None) -> Settings:
     """Harden ``dash_app`` in place for ``cfg`` (the process's settings by default: config.settings()).
 
-    ``cache``: the app's flask-caching object; a Redis backend is swapped for one that degrades to misses.
+    ``cache``: the app's flask-caching object (create_app set it up from the same settings).
     """
     from web.auth import install_auth
-    from web.caching import harden_cache
+    from web.caching import cache_config, describe
     from web.errors import install_errors
     from web.health import install_health
     from web.limits import install_limits
@@ -43,8 +43,8 @@ def install(dash_app, cache=None, cfg: Settings | None = None) -> Settings:
     if cfg.hosted:
         server.debug = False
         server.config["PROPAGATE_EXCEPTIONS"] = False
-    if cache is not None:
-        harden_cache(cache, server, cfg)
+    if cache is not None:  # create_app gave it cache_config(settings): Redis that degrades to misses
+        log.info(describe(cache_config(cfg)))
     configure_cookies(server, cfg.hosted, cfg.session_hours)
     install_errors(dash_app)
     install_health(server)

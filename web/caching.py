@@ -73,13 +73,9 @@ def cache_config(cfg: Settings) -> dict:
     }
 
 
-def harden_cache(cache, server, cfg: Settings) -> bool:
-    """Swap a plain RedisCache for SafeRedisCache (same URL, CACHE_KEY_PREFIX from the settings); True if swapped."""
-    backend = server.extensions.get("cache", {}).get(cache)
-    config = cache_config(cfg)
-    if not isinstance(backend, RedisCache) or isinstance(backend, SafeRedisCache) or config["CACHE_TYPE"] != SAFE_REDIS:
-        return False
-    cache.init_app(server, config=config)
-    log.info("cache: Redis at %s, prefix %r, misses served from the database when Redis is down",
-             config["CACHE_REDIS_URL"].rpartition("@")[2], config["CACHE_KEY_PREFIX"])
-    return True
+def describe(config: dict) -> str:
+    """One log line for the cache a config makes (no credentials)."""
+    if config["CACHE_TYPE"] != SAFE_REDIS:
+        return "cache: per process (no REDIS_URL)"
+    return (f"cache: Redis at {config['CACHE_REDIS_URL'].rpartition('@')[2]}, prefix {config['CACHE_KEY_PREFIX']!r}, "
+            "misses served from the database when Redis is down")
