@@ -14,10 +14,11 @@ Design (why the store is never half-written):
   rollup rewrites). SIGKILL before the commit leaves uncommitted WAL frames / an aborted transaction,
   which both engines discard: the store is exactly as before. No staging-table renames are needed.
 * **Run log.** The 'running' row is committed in its own short transaction before the write
-  transaction starts, so a crash stays visible; the next run (holding the lock, so nothing else is
-  running) marks leftover 'running' rows as 'failed'. Failures roll back, then log 'failed' with a
-  one-line message and re-raise. Too many bad rows (share over ``max_bad_share``) roll back, keep the
-  quarantine rows, log 'refused' and raise ``RefreshRefused``.
+  transaction starts, so a crash stays visible; the next run, or ``status`` when the lock is free
+  (so nothing else is running), marks leftover 'running' rows as 'failed' ("killed: ..."). Failures
+  roll back, then log 'failed' with a one-line message and re-raise. Too many bad rows (share over
+  ``max_bad_share``) roll back, keep a bounded sample of the quarantine rows, log 'refused' and raise
+  ``RefreshRefused``.
 """
 
 from __future__ import annotations
@@ -114,13 +115,33 @@ class Run:
         return len(self.quarantined) / self.rows_in if self.rows_in else 0.0
 
 
+KILLED = ("killed: the loader process ended before finishing (no loader holds the refresh lock); "
+          "the store kept its previous data")
+
+
+def _mark_killed(conn: Connection) -> int:
+    """Mark 'running' rows as failed; only call while holding the refresh lock (so none is really running)."""
+    t = schema.load_runs
+    stale = conn.execute(t.update().where(t.c.status == "running").values(
+        status="failed", finished_at=_now(), message=KILLED))
+    if stale.rowcount:
+        log.warning("marked %d killed run(s) as failed", stale.rowcount)
+    return stale.rowcount
+
+
+def mark_killed_runs(engine: Engine) -> int:
+    """Runs logged 'running' whose process is gone become 'failed' (killed); a live refresh is left alone."""
+    try:
+        with refresh_lock(engine), engine.begin() as conn:
+            return _mark_killed(conn)
+    except LockBusy:
+        return 0
+
+
 def _start_run(engine: Engine, source: str, location: str | None) -> int:
     t = schema.load_runs
     with engine.begin() as conn:
-        stale = conn.execute(t.update().where(t.c.status == "running").values(
-            status="failed", finished_at=_now(), message="interrupted: the process died before finishing"))
-        if stale.rowcount:
-            log.warning("marked %d interrupted run(s) as failed", stale.rowcount)
+        _mark_killed(conn)
         res = conn.execute(t.insert().values(source=source, location=location, started_at=_now(),
                                              status="running"))
         return int(res.inserted_primary_key[0])

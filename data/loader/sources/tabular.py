@@ -36,7 +36,10 @@ def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
     """Rows of a CSV as strings; ragged rows quarantined; a truncated or malformed file fails."""
     if text.lstrip()[:1] in ("{", "["):
         raise SourceError("this is JSON (GeoJSON or OCPI?), not a CSV file; expected a CSV with column names")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line = text[:text.find("\n")] if "\n" in text else text
+    # Excel's "Unicode text" and "Text (tab delimited)" separate fields with tabs
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
