@@ -27,6 +27,7 @@ import contextlib
 import fcntl
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 7_402_611_201  # arbitrary, fixed: "the loader's refresh" for this database
 DEFAULT_MAX_BAD_SHARE = 0.20
+REFUSED_SAMPLE = 1000  # quarantine rows a refused run keeps (its run log counts all of them by reason)
 
 
 class LockBusy(RuntimeError):
@@ -99,10 +101,14 @@ class Run:
     rows_in: int = 0
     rows_loaded: int = 0
     quarantined: list[dict] = field(default_factory=list)
+    bad: int = 0
+    by_reason: Counter = field(default_factory=Counter)
 
-    def quarantine(self, row_number: int | None, raw_row, reason: str) -> None:
-        """Set one bad row aside (written with the run, kept even if the run is refused)."""
+    def quarantine(self, row_number: int | None, raw_row, reason: str, bad: bool = True) -> None:
+        """Set one bad row aside (``bad=False``: log a corrected row that loads; not counted as bad)."""
         raw = raw_row if isinstance(raw_row, str) or raw_row is None else json.dumps(raw_row, default=str)
+        self.bad += bad
+        self.by_reason[reason.split(":", 1)[0]] += 1
         self.quarantined.append({"run_id": self.run_id, "source": self.source, "row_number": row_number,
                                  "raw_row": raw, "reason": reason})
 
@@ -112,11 +118,15 @@ class Run:
         self.rows_loaded += rows_loaded
 
     def bad_share(self) -> float:
-        return len(self.quarantined) / self.rows_in if self.rows_in else 0.0
+        return self.bad / self.rows_in if self.rows_in else 0.0
+
+    def reasons(self) -> str:
+        """Quarantine-log rows counted by reason, e.g. '2 duplicate session, 1 corrected'."""
+        return ", ".join(f"{n} {r}" for r, n in sorted(self.by_reason.items()))
 
 
-KILLED = ("killed: the loader process ended before finishing (no loader holds the refresh lock); "
-          "the store kept its previous data")
+KILLED = ("killed: the loader process was interrupted before finishing (no loader holds the refresh "
+          "lock); the store kept its previous data")
 
 
 def _mark_killed(conn: Connection) -> int:
@@ -151,12 +161,13 @@ def _finish_run(conn: Connection, run: Run, status: str, message: str | None) ->
     t = schema.load_runs
     conn.execute(t.update().where(t.c.run_id == run.run_id).values(
         status=status, finished_at=_now(), rows_in=run.rows_in, rows_loaded=run.rows_loaded,
-        rows_quarantined=len(run.quarantined), message=message))
+        rows_quarantined=run.bad, message=message))
 
 
-def _write_quarantine(conn: Connection, run: Run) -> None:
-    if run.quarantined:
-        conn.execute(schema.quarantine.insert(), run.quarantined)
+def _write_quarantine(conn: Connection, run: Run, limit: int | None = None) -> None:
+    rows = run.quarantined if limit is None else run.quarantined[:limit]
+    if rows:
+        conn.execute(schema.quarantine.insert(), rows)
 
 
 def _begin(engine: Engine) -> tuple[Connection, object]:
@@ -184,10 +195,12 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             yield run
             if run.bad_share() > max_bad_share:
                 trans.rollback()
-                msg = (f"refused: {len(run.quarantined)} of {run.rows_in} rows quarantined "
-                       f"({run.bad_share():.0%} > {max_bad_share:.0%}); store left unchanged")
+                kept = min(len(run.quarantined), REFUSED_SAMPLE)
+                msg = (f"refused: {run.bad} of {run.rows_in} rows quarantined ({run.bad_share():.0%} > "
+                       f"{max_bad_share:.0%}; {run.reasons()}); store left unchanged, a sample of {kept} "
+                       "quarantine rows kept")
                 with engine.begin() as c2:
-                    _write_quarantine(c2, run)
+                    _write_quarantine(c2, run, REFUSED_SAMPLE)
                     _finish_run(c2, run, "refused", msg)
                 log.warning("run %d: %s", run_id, msg)
                 raise RefreshRefused(run_id, msg)
@@ -196,7 +209,7 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             _finish_run(conn, run, "ok", None)
             trans.commit()
             log.info("run %d: committed (%d in, %d loaded, %d quarantined), data version %d",
-                     run_id, run.rows_in, run.rows_loaded, len(run.quarantined), version)
+                     run_id, run.rows_in, run.rows_loaded, run.bad, version)
         except RefreshRefused:
             raise
         except BaseException as exc:

@@ -28,5 +28,5 @@ def test_killed_run_is_failed_with_a_reason_when_status_is_read(store_url):
     run = store_status(engine)["last_runs"][0]
     assert run["location"] == "killed mid-run"
     assert run["status"] == "failed"
-    assert run["message"].startswith("killed: the loader process ended before finishing")
+    assert run["message"].startswith("killed: the loader process was interrupted")
     assert run["finished"] is not None

@@ -26,10 +26,15 @@ class Parsed:
     quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
     rows_in: int = 0
     notes: Counter = field(default_factory=Counter)
+    corrections: list[tuple[int | None, str, str]] = field(default_factory=list)
 
     def bad(self, row_number: int | None, raw, reason: str) -> None:
         """Quarantine one input row: it is kept with its reason, never silently dropped."""
         self.quarantined.append((row_number, raw_text(raw), reason))
+
+    def corrected(self, row_number: int | None, raw, reason: str) -> None:
+        """Log one input row that was corrected and loads (reason "corrected: ..."; not a bad row)."""
+        self.corrections.append((row_number, raw_text(raw), reason))
 
     @property
     def rows_loaded(self) -> int:
@@ -49,6 +54,9 @@ class Parsed:
         if self.quarantined:
             by = ", ".join(f"{n} {r}" for r, n in sorted(self.reasons().items()))
             parts.append(f"{len(self.quarantined)} quarantined ({by})")
+        if self.corrections:
+            fixes = Counter(reason.split(":", 1)[1].strip() for _, _, reason in self.corrections)
+            parts.append(f"{len(self.corrections)} corrected ({', '.join(f'{n} {r}' for r, n in sorted(fixes.items()))})")
         parts += [f"{n} {note}" for note, n in sorted(self.notes.items())]
         return "; ".join(parts)
 

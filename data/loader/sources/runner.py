@@ -38,6 +38,8 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
             parsed = parse(location, opts, run.conn)
             for row_number, raw, reason in parsed.quarantined:
                 run.quarantine(row_number, raw, reason)
+            for row_number, raw, reason in parsed.corrections:
+                run.quarantine(row_number, raw, reason, bad=False)
             run.count(rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded)
             if parsed.bad_share() <= opts.max_bad_share:  # a refused run writes nothing anyway
                 write(run.conn, parsed)
