@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from data import schema
-from tests.sources_util import devices_by_borough, last_run, load, new_store, quarantine_reasons, quarantined_rows
+from tests.sources_util import (
+    devices_by_borough,
+    last_run,
+    load,
+    new_store,
+    quarantine_reasons,
+    quarantined_rows,
+)
 
 CAMDEN = "E09000007"
 SUBSET = "ncpr_london_subset_2019-2020.csv"
