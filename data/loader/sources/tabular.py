@@ -113,24 +113,39 @@ def numbers(values: pd.Series) -> pd.Series:
 
 
 def datetimes(values: pd.Series, tz: str = "Europe/London", dayfirst: bool = True) -> pd.Series:
-    """Text to naive UTC timestamps: ISO first, then day-first; naive times are local to tz."""
+    """Text to naive UTC timestamps: ISO first, then day-first; naive times are local to tz (a repeated
+    autumn hour read as standard time, a skipped spring time shifted forward)."""
+    utc, local = parse_times(values, dayfirst)
+    return local_to_utc(utc, local, tz)
+
+
+def parse_times(values: pd.Series, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Text to (naive UTC times where the text carries a zone or offset, naive local wall times elsewhere)."""
     text = values.astype("string").str.strip()
-    iso = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    zoned = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False).to_numpy(dtype=bool)
+    utc, local = iso.where(zoned), iso.where(~zoned)
     rest = iso.isna() & text.notna() & (text != "")
     if rest.any():
-        local = pd.to_datetime(text[rest], errors="coerce", format="mixed", dayfirst=dayfirst)
-        iso[rest] = _to_utc(local, tz)
-    naive_iso = ~text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
-    fix = naive_iso & ~rest & iso.notna()
-    if fix.any():
-        iso[fix] = _to_utc(iso[fix].dt.tz_localize(None), tz)
-    return iso.dt.tz_localize(None)
+        other = pd.to_datetime(text[rest], errors="coerce", format="mixed", dayfirst=dayfirst)
+        if getattr(other.dt, "tz", None) is not None:
+            utc[rest] = other.dt.tz_convert("UTC").dt.tz_localize(None)
+        else:
+            local[rest] = other
+    return utc, local
 
 
-def _to_utc(local: pd.Series, tz: str) -> pd.Series:
-    if getattr(local.dt, "tz", None) is not None:
-        return local.dt.tz_convert("UTC")
-    return local.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward").dt.tz_convert("UTC")
+def local_to_utc(utc: pd.Series, local: pd.Series, tz: str, ambiguous=False,
+                 nonexistent: str = "shift_forward") -> pd.Series:
+    """``parse_times``' pair as naive UTC; ``ambiguous`` True/False reads a repeated hour as summer/standard
+    time (or "NaT"), ``nonexistent`` is pandas' rule for a skipped spring time."""
+    out = utc.copy()
+    has = local.notna()
+    if has.any():
+        rule = ambiguous[has.to_numpy()] if isinstance(ambiguous, np.ndarray) else ambiguous
+        out[has] = (local[has].dt.tz_localize(tz, ambiguous=rule, nonexistent=nonexistent)
+                    .dt.tz_convert("UTC").dt.tz_localize(None))
+    return out
 
 
 def in_uk(lat: pd.Series, lon: pd.Series) -> pd.Series:
