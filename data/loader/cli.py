@@ -1,4 +1,4 @@
-"""``python -m data.loader``: migrate, demo, load, status."""
+"""``python -m data.loader``: migrate, demo, load, status, quarantine."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import config
 from data.db import make_engine
-from data.loader import store
+from data.loader import quarantine_cli, store
 from data.loader.refresh import LockBusy, RefreshRefused, refresh_lock
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="source-specific option, repeatable")
     status = sub.add_parser("status", help="what is in the store")
     status.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    quarantine_cli.add_parser(sub)
     return p
 
 
@@ -72,6 +73,8 @@ def _dispatch(engine, args) -> int:
     if args.command == "load":
         _migrate(engine)
         return _load(engine, args)
+    if args.command == "quarantine":
+        return quarantine_cli.main(engine, args)
     from data.loader.status import format_status, store_status
 
     st = store_status(engine)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import logging
 from collections import Counter
@@ -38,6 +39,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from data import schema
 from data.loader import store
+from data.loader.rowlog import RowLog
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ class Run:
     conn: Connection
     rows_in: int = 0
     rows_loaded: int = 0
-    quarantined: list[dict] = field(default_factory=list)
+    logs: list[RowLog] = field(default_factory=lambda: [RowLog()])  # quarantine rows: bounded memory
     bad: int = 0
     by_reason: Counter = field(default_factory=Counter)
 
@@ -109,8 +111,19 @@ class Run:
         raw = raw_row if isinstance(raw_row, str) or raw_row is None else json.dumps(raw_row, default=str)
         self.bad += bad
         self.by_reason[reason.split(":", 1)[0]] += 1
-        self.quarantined.append({"run_id": self.run_id, "source": self.source, "row_number": row_number,
-                                 "raw_row": raw, "reason": reason})
+        self.logs[0].append((row_number, raw, reason))
+
+    def take(self, log: RowLog, bad: bool = True) -> None:
+        """Adopt a parse's whole quarantine log (rows stay where they are, in memory or spilled)."""
+        self.bad += len(log) if bad else 0
+        self.by_reason.update(log.reasons)
+        self.logs.append(log)
+
+    def quarantined(self) -> Iterator[tuple]:
+        return itertools.chain.from_iterable(self.logs)
+
+    def logged(self) -> int:
+        return sum(len(log) for log in self.logs)
 
     def count(self, rows_in: int = 0, rows_loaded: int = 0) -> None:
         """Add to the run's counters (call once per chunk or once in total)."""
@@ -165,9 +178,12 @@ def _finish_run(conn: Connection, run: Run, status: str, message: str | None) ->
 
 
 def _write_quarantine(conn: Connection, run: Run, limit: int | None = None) -> None:
-    rows = run.quarantined if limit is None else run.quarantined[:limit]
-    if rows:
-        conn.execute(schema.quarantine.insert(), rows)
+    """The run's quarantine rows (the first ``limit`` only, for a refused run), inserted in batches."""
+    rows = itertools.islice(run.quarantined(), limit)
+    while batch := list(itertools.islice(rows, 10_000)):
+        conn.execute(schema.quarantine.insert(), [
+            {"run_id": run.run_id, "source": run.source, "row_number": n, "raw_row": raw, "reason": reason}
+            for n, raw, reason in batch])
 
 
 def _begin(engine: Engine) -> tuple[Connection, object]:
@@ -195,7 +211,7 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             yield run
             if run.bad_share() > max_bad_share:
                 trans.rollback()
-                kept = min(len(run.quarantined), REFUSED_SAMPLE)
+                kept = min(run.logged(), REFUSED_SAMPLE)
                 msg = (f"refused: {run.bad} of {run.rows_in} rows quarantined ({run.bad_share():.0%} > "
                        f"{max_bad_share:.0%}; {run.reasons()}); store left unchanged, a sample of {kept} "
                        "quarantine rows kept")
@@ -221,6 +237,8 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             log.error("run %d: failed and rolled back: %s", run_id, msg)
             raise
         finally:
+            for log_ in run.logs:
+                log_.close()
             if not store.is_postgres(engine) and not conn.invalidated:
                 conn.connection.driver_connection.execute("PRAGMA temp_store=MEMORY")
             conn.close()
