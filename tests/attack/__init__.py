@@ -1,1 +1,1 @@
-"""Attack tests (issue 18): each module is one thing the loader withstands, each test name one attack."""
+"""Attack tests: each module is a list of what the hosted app (or the loader) withstands."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
+from array import array
 
 import numpy as np
 import pandas as pd
 
 from data.loader.sources.base import Parsed, SourceError
 
+CHUNK_ROWS = 100_000
 MAX_FIELD = 10_000  # characters; a longer field is a broken row, not data
 ROW = "_row"  # spreadsheet row number of each record (the header is row 1)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -39,14 +41,17 @@ def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
     first_line = text[:text.find("\n")] if "\n" in text else text
     # Excel's "Unicode text" and "Text (tab delimited)" separate fields with tabs
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise SourceError("the file has no header row; expected a CSV with column names")
         header = _unique(header)
-        rows, numbers = [], []
+        rows, numbers, parts = [], array("q"), []
         for record_no, row in enumerate(reader, start=2):
+            if len(rows) >= CHUNK_ROWS:  # row lists become object columns a chunk at a time (less memory)
+                parts.append(pd.DataFrame(rows, columns=header, dtype=object))
+                rows = []
             if not any(v.strip() for v in row):
                 continue
             parsed.rows_in += 1
@@ -63,9 +68,17 @@ def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
                           "(an unclosed quote or a truncated file?)") from exc
     if not parsed.rows_in:
         raise SourceError("the file has a header but no data rows; expected at least one row")
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame[ROW] = numbers
+    parts.append(pd.DataFrame(rows, columns=header, dtype=object))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame[ROW] = np.frombuffer(numbers, dtype=np.int64) if numbers else []
     return frame
+
+
+def _lines(text: str):
+    """The text's lines with their ends (\\n, \\r\\n or \\r), one at a time: io.StringIO would first copy the
+    whole text into a buffer of four bytes per character."""
+    for match in _LINE.finditer(text):
+        yield match.group()
 
 
 def _ragged(parsed: Parsed, text: str, reader, record_no: int, row: list[str], width: int) -> None:
