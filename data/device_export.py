@@ -47,5 +47,6 @@ def selected_devices(db: str, state: dict, *, with_usage: bool) -> pd.DataFrame:
         frame = pd.DataFrame(conn.execute(_where(stmt, state).order_by(d.device_id)).mappings().all(),
                              columns=COLUMNS + (USAGE if with_usage else []))
     frame["operator"] = frame["operator"].fillna(UNKNOWN_OPERATOR).replace("", UNKNOWN_OPERATOR)
-    frame["installed_on"] = frame["installed_on"].str[:10]
+    # SQLite gives the date as text, PostgreSQL as a date (type_coerce casts nothing in SQL): ISO text either way
+    frame["installed_on"] = frame["installed_on"].map(lambda v: None if v is None else str(v)[:10])
     return frame

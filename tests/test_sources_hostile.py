@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from data import schema
 from data.loader.refresh import RefreshRefused
 from data.loader.sources.base import SourceError
+from data.loader.sources.devices import SWAP_CORRECTED
 from tests.sources_util import HOSTILE, cli, last_run, load, new_store, quarantined_rows, snapshot
 
 SIMPLIFIED = "london_boroughs_simplified.geojson"
@@ -20,7 +21,7 @@ SIMPLIFIED = "london_boroughs_simplified.geojson"
 
 @pytest.fixture
 def london(sqlite_url, shared_data):
-    """A store with boundaries and the hostile NCR devices LDN-001/002/003/009/010 in it."""
+    """A store with boundaries and the hostile NCR devices LDN-001/002/003/004/009/010 in it."""
     engine = new_store(sqlite_url)
     load(engine, "boundaries", shared_data / SIMPLIFIED)
     load(engine, "ncr", HOSTILE / "ncr_cp1252_crlf_bad_rows.csv", "--max-bad-share", "0.6")
@@ -65,10 +66,11 @@ def test_ho001_whole_file_failure_is_one_line_and_changes_nothing(london, sqlite
 
 def test_ho002_ncr_bad_rows_quarantined_by_reason_cp1252_crlf(london):
     run = last_run(london)
-    # 12 records: 5 London devices load, 1 in Manchester is counted as outside London, 6 are bad.
-    assert (run["status"], run["rows_in"], run["rows_loaded"], run["rows_quarantined"]) == ("ok", 12, 5, 6)
+    # 12 records: 6 London devices load (LDN-004's swapped coordinates corrected: inside London once swapped
+    # back, issue 18), 1 in Manchester is counted as outside London, 5 are bad.
+    assert (run["status"], run["rows_in"], run["rows_loaded"], run["rows_quarantined"]) == ("ok", 12, 6, 5)
     assert quarantined_rows(london, run["run_id"]) == [
-        (5, "latitude and longitude swapped"), (6, "coordinates outside the UK"), (7, "missing chargeDeviceID"),
+        (5, SWAP_CORRECTED), (6, "coordinates outside the UK"), (7, "missing chargeDeviceID"),
         (8, "duplicate device id: LDN-001"), (9, "bad coordinates: latitude/longitude missing or not numbers"),
         (11, "column-shifted row: 15 fields, expected 11")]
     d = schema.devices

@@ -94,14 +94,11 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from config import SHARED_DATA_DIR
-
-    if not (SHARED_DATA_DIR / "SOURCES.md").exists():
-        pytest.skip("shared data absent")
-    Handler.files = {f"/data/{p.name}": p for p in SHARED_DATA_DIR.iterdir()}
+def server(shared_data):
+    """The real files over HTTP; an absent data folder skips, or fails with CI=true (conftest's missing())."""
+    Handler.files = {f"/data/{p.name}": p for p in shared_data.iterdir()}
     Handler.files |= {f"/hostile/{p.name}": p for p in HOSTILE.iterdir()}
-    Handler.locations = ocpi_locations(SHARED_DATA_DIR)
+    Handler.locations = ocpi_locations(shared_data)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -1,4 +1,4 @@
-"""``python -m data.loader``: migrate, demo, load, status."""
+"""``python -m data.loader``: migrate, demo, load, status, quarantine."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 
 import config
 from data.db import make_engine
-from data.loader import store
-from data.loader.refresh import LockBusy, RefreshRefused
+from data.loader import quarantine_cli, store
+from data.loader.refresh import LockBusy, RefreshRefused, refresh_lock
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="source-specific option, repeatable")
     status = sub.add_parser("status", help="what is in the store")
     status.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    quarantine_cli.add_parser(sub)
     return p
 
 
@@ -50,21 +51,30 @@ def _load(engine, args) -> int:
     return 0
 
 
+def _migrate(engine) -> int:
+    """Migrate under the refresh lock: while a refresh writes, a second loader stops at once (LockBusy)
+    instead of waiting out SQLite's busy timeout in migrate's write transaction."""
+    with refresh_lock(engine):
+        return store.migrate(engine)
+
+
 def _dispatch(engine, args) -> int:
     if args.command == "migrate":
-        version = store.migrate(engine)
+        version = _migrate(engine)
         print(f"schema version {version} ready on {engine.dialect.name}")
         return 0
     if args.command == "demo":
         from data.loader.demo import build_demo
 
-        store.migrate(engine)
+        _migrate(engine)
         run_id = build_demo(engine, scale=args.scale, seed=args.seed)
         print(f"run {run_id}: demo London (scale {args.scale}, seed {args.seed}) is in the store")
         return 0
     if args.command == "load":
-        store.migrate(engine)
+        _migrate(engine)
         return _load(engine, args)
+    if args.command == "quarantine":
+        return quarantine_cli.main(engine, args)
     from data.loader.status import format_status, store_status
 
     st = store_status(engine)

@@ -14,18 +14,21 @@ Design (why the store is never half-written):
   rollup rewrites). SIGKILL before the commit leaves uncommitted WAL frames / an aborted transaction,
   which both engines discard: the store is exactly as before. No staging-table renames are needed.
 * **Run log.** The 'running' row is committed in its own short transaction before the write
-  transaction starts, so a crash stays visible; the next run (holding the lock, so nothing else is
-  running) marks leftover 'running' rows as 'failed'. Failures roll back, then log 'failed' with a
-  one-line message and re-raise. Too many bad rows (share over ``max_bad_share``) roll back, keep the
-  quarantine rows, log 'refused' and raise ``RefreshRefused``.
+  transaction starts, so a crash stays visible; the next run, or ``status`` when the lock is free
+  (so nothing else is running), marks leftover 'running' rows as 'failed' ("killed: ..."). Failures
+  roll back, then log 'failed' with a one-line message and re-raise. Too many bad rows (share over
+  ``max_bad_share``) roll back, keep a bounded sample of the quarantine rows, log 'refused' and raise
+  ``RefreshRefused``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,11 +39,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from data import schema
 from data.loader import store
+from data.loader.rowlog import RowLog
 
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 7_402_611_201  # arbitrary, fixed: "the loader's refresh" for this database
 DEFAULT_MAX_BAD_SHARE = 0.20
+REFUSED_SAMPLE = 1000  # quarantine rows a refused run keeps (its run log counts all of them by reason)
 
 
 class LockBusy(RuntimeError):
@@ -97,13 +102,28 @@ class Run:
     conn: Connection
     rows_in: int = 0
     rows_loaded: int = 0
-    quarantined: list[dict] = field(default_factory=list)
+    logs: list[RowLog] = field(default_factory=lambda: [RowLog()])  # quarantine rows: bounded memory
+    bad: int = 0
+    by_reason: Counter = field(default_factory=Counter)
 
-    def quarantine(self, row_number: int | None, raw_row, reason: str) -> None:
-        """Set one bad row aside (written with the run, kept even if the run is refused)."""
+    def quarantine(self, row_number: int | None, raw_row, reason: str, bad: bool = True) -> None:
+        """Set one bad row aside (``bad=False``: log a corrected row that loads; not counted as bad)."""
         raw = raw_row if isinstance(raw_row, str) or raw_row is None else json.dumps(raw_row, default=str)
-        self.quarantined.append({"run_id": self.run_id, "source": self.source, "row_number": row_number,
-                                 "raw_row": raw, "reason": reason})
+        self.bad += bad
+        self.by_reason[reason.split(":", 1)[0]] += 1
+        self.logs[0].append((row_number, raw, reason))
+
+    def take(self, log: RowLog, bad: bool = True) -> None:
+        """Adopt a parse's whole quarantine log (rows stay where they are, in memory or spilled)."""
+        self.bad += len(log) if bad else 0
+        self.by_reason.update(log.reasons)
+        self.logs.append(log)
+
+    def quarantined(self) -> Iterator[tuple]:
+        return itertools.chain.from_iterable(self.logs)
+
+    def logged(self) -> int:
+        return sum(len(log) for log in self.logs)
 
     def count(self, rows_in: int = 0, rows_loaded: int = 0) -> None:
         """Add to the run's counters (call once per chunk or once in total)."""
@@ -111,16 +131,40 @@ class Run:
         self.rows_loaded += rows_loaded
 
     def bad_share(self) -> float:
-        return len(self.quarantined) / self.rows_in if self.rows_in else 0.0
+        return self.bad / self.rows_in if self.rows_in else 0.0
+
+    def reasons(self) -> str:
+        """Quarantine-log rows counted by reason, e.g. '2 duplicate session, 1 corrected'."""
+        return ", ".join(f"{n} {r}" for r, n in sorted(self.by_reason.items()))
+
+
+KILLED = ("killed: the loader process was interrupted before finishing (no loader holds the refresh "
+          "lock); the store kept its previous data")
+
+
+def _mark_killed(conn: Connection) -> int:
+    """Mark 'running' rows as failed; only call while holding the refresh lock (so none is really running)."""
+    t = schema.load_runs
+    stale = conn.execute(t.update().where(t.c.status == "running").values(
+        status="failed", finished_at=_now(), message=KILLED))
+    if stale.rowcount:
+        log.warning("marked %d killed run(s) as failed", stale.rowcount)
+    return stale.rowcount
+
+
+def mark_killed_runs(engine: Engine) -> int:
+    """Runs logged 'running' whose process is gone become 'failed' (killed); a live refresh is left alone."""
+    try:
+        with refresh_lock(engine), engine.begin() as conn:
+            return _mark_killed(conn)
+    except LockBusy:
+        return 0
 
 
 def _start_run(engine: Engine, source: str, location: str | None) -> int:
     t = schema.load_runs
     with engine.begin() as conn:
-        stale = conn.execute(t.update().where(t.c.status == "running").values(
-            status="failed", finished_at=_now(), message="interrupted: the process died before finishing"))
-        if stale.rowcount:
-            log.warning("marked %d interrupted run(s) as failed", stale.rowcount)
+        _mark_killed(conn)
         res = conn.execute(t.insert().values(source=source, location=location, started_at=_now(),
                                              status="running"))
         return int(res.inserted_primary_key[0])
@@ -130,12 +174,16 @@ def _finish_run(conn: Connection, run: Run, status: str, message: str | None) ->
     t = schema.load_runs
     conn.execute(t.update().where(t.c.run_id == run.run_id).values(
         status=status, finished_at=_now(), rows_in=run.rows_in, rows_loaded=run.rows_loaded,
-        rows_quarantined=len(run.quarantined), message=message))
+        rows_quarantined=run.bad, message=message))
 
 
-def _write_quarantine(conn: Connection, run: Run) -> None:
-    if run.quarantined:
-        conn.execute(schema.quarantine.insert(), run.quarantined)
+def _write_quarantine(conn: Connection, run: Run, limit: int | None = None) -> None:
+    """The run's quarantine rows (the first ``limit`` only, for a refused run), inserted in batches."""
+    rows = itertools.islice(run.quarantined(), limit)
+    while batch := list(itertools.islice(rows, 10_000)):
+        conn.execute(schema.quarantine.insert(), [
+            {"run_id": run.run_id, "source": run.source, "row_number": n, "raw_row": raw, "reason": reason}
+            for n, raw, reason in batch])
 
 
 def _begin(engine: Engine) -> tuple[Connection, object]:
@@ -163,10 +211,12 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             yield run
             if run.bad_share() > max_bad_share:
                 trans.rollback()
-                msg = (f"refused: {len(run.quarantined)} of {run.rows_in} rows quarantined "
-                       f"({run.bad_share():.0%} > {max_bad_share:.0%}); store left unchanged")
+                kept = min(run.logged(), REFUSED_SAMPLE)
+                msg = (f"refused: {run.bad} of {run.rows_in} rows quarantined ({run.bad_share():.0%} > "
+                       f"{max_bad_share:.0%}; {run.reasons()}); store left unchanged, a sample of {kept} "
+                       "quarantine rows kept")
                 with engine.begin() as c2:
-                    _write_quarantine(c2, run)
+                    _write_quarantine(c2, run, REFUSED_SAMPLE)
                     _finish_run(c2, run, "refused", msg)
                 log.warning("run %d: %s", run_id, msg)
                 raise RefreshRefused(run_id, msg)
@@ -175,7 +225,7 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             _finish_run(conn, run, "ok", None)
             trans.commit()
             log.info("run %d: committed (%d in, %d loaded, %d quarantined), data version %d",
-                     run_id, run.rows_in, run.rows_loaded, len(run.quarantined), version)
+                     run_id, run.rows_in, run.rows_loaded, run.bad, version)
         except RefreshRefused:
             raise
         except BaseException as exc:
@@ -187,6 +237,8 @@ def refresh(engine: Engine, source: str, location: str | None = None,
             log.error("run %d: failed and rolled back: %s", run_id, msg)
             raise
         finally:
+            for log_ in run.logs:
+                log_.close()
             if not store.is_postgres(engine) and not conn.invalidated:
                 conn.connection.driver_connection.execute("PRAGMA temp_store=MEMORY")
             conn.close()

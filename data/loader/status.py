@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from data import schema
 from data.loader import store
+from data.loader.refresh import mark_killed_runs
 
 
 def _iso(value) -> str | None:
@@ -30,6 +31,7 @@ def store_status(engine: Engine, last: int = 10) -> dict:
     """Data version, the last runs, table counts and devices per borough."""
     if not inspect(engine).has_table("store_meta"):
         raise RuntimeError("the store is not migrated yet: run `python -m data.loader migrate`")
+    mark_killed_runs(engine)
     r, d = schema.load_runs, schema.devices
     with engine.connect() as conn:
         runs = conn.execute(select(r).order_by(r.c.run_id.desc()).limit(last)).mappings().all()

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from data.loader.rowlog import RowLog
+
 DEFAULT_MAX_BAD_SHARE = 0.20
 
 
@@ -23,13 +25,18 @@ class Parsed:
     source: str
     location: str
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
+    quarantined: RowLog = field(default_factory=RowLog)  # bounded memory: the rest spills to a temp file
     rows_in: int = 0
     notes: Counter = field(default_factory=Counter)
+    corrections: RowLog = field(default_factory=RowLog)
 
     def bad(self, row_number: int | None, raw, reason: str) -> None:
         """Quarantine one input row: it is kept with its reason, never silently dropped."""
         self.quarantined.append((row_number, raw_text(raw), reason))
+
+    def corrected(self, row_number: int | None, raw, reason: str) -> None:
+        """Log one input row that was corrected and loads (reason "corrected: ..."; not a bad row)."""
+        self.corrections.append((row_number, raw_text(raw), reason))
 
     @property
     def rows_loaded(self) -> int:
@@ -38,7 +45,7 @@ class Parsed:
 
     def reasons(self) -> Counter:
         """Quarantined rows counted by reason (the reason's text before any ':' detail)."""
-        return Counter(reason.split(":", 1)[0] for _, _, reason in self.quarantined)
+        return self.quarantined.reasons
 
     def bad_share(self) -> float:
         return len(self.quarantined) / self.rows_in if self.rows_in else 0.0
@@ -49,6 +56,9 @@ class Parsed:
         if self.quarantined:
             by = ", ".join(f"{n} {r}" for r, n in sorted(self.reasons().items()))
             parts.append(f"{len(self.quarantined)} quarantined ({by})")
+        if self.corrections:
+            fixes = Counter(reason.split(":", 1)[1].strip() for _, _, reason in self.corrections.head)
+            parts.append(f"{len(self.corrections)} corrected (e.g. {', '.join(sorted(fixes))})")
         parts += [f"{n} {note}" for note, n in sorted(self.notes.items())]
         return "; ".join(parts)
 

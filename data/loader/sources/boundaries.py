@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from data import geo, schema
+from data.loader.sources import boundary_checks as checks
 from data.loader.sources.base import Parsed, SourceError, option_parser
 from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
@@ -28,6 +29,10 @@ _NAME = re.compile(r"^(name|lad\d\dnm|lad\d{4}nm|ctyua\d\dnm)$", re.IGNORECASE)
 def _parser():
     p = option_parser(SOURCE)
     p.add_argument("--tolerance-m", type=float, default=40.0, help="web simplification tolerance (m)")
+    p.add_argument("--partial", action="store_true",
+                   help="the file holds only some boroughs: replace those, keep the others stored")
+    p.add_argument("--overlap-tolerance-m2", type=float, default=checks.DEFAULT_OVERLAP_M2,
+                   help="refuse two boroughs overlapping by more than this area (m²)")
     return p
 
 
@@ -52,7 +57,7 @@ def parse(location: str, opts, conn: Connection | None = None) -> Parsed:
     """GeoJSON -> boroughs rows (E09 codes only) with full and gap-free simplified geometry."""
     parsed = Parsed(SOURCE, location)
     features = _features(read_text(location, opts.timeout))
-    rows, geoms = [], []
+    rows, geoms, drawn = [], [], []
     for i, feat in enumerate(features, start=1):
         parsed.rows_in += 1
         props = (feat or {}).get("properties") or {}
@@ -74,6 +79,7 @@ def parse(location: str, opts, conn: Connection | None = None) -> Parsed:
             continue
         rows.append(_row(code, props, name_key, geom, location))
         geoms.append(geom)
+        drawn.append(feat.get("geometry"))
     if not rows:
         raise SourceError("no London borough (E09 code) in this GeoJSON: expected London's 33 "
                           "local authorities")
@@ -81,12 +87,24 @@ def parse(location: str, opts, conn: Connection | None = None) -> Parsed:
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise SourceError("the coordinates are projected (British National Grid?), not longitude/latitude: "
                           "re-export as WGS84, e.g. ogr2ogr -f GeoJSON -t_srs EPSG:4326 out.geojson in.shp")
+    _refuse_misplacing(rows, geoms, drawn, opts, conn)
     for row, web in zip(rows, geo.simplify_web(geoms, opts.tolerance_m), strict=True):
         row["geometry_web"] = geo.to_geojson(web)
     if len(rows) != 33:
-        parsed.notes[f"boroughs (London has 33) in the file: {len(rows)}"] += 1
+        parsed.notes[f"boroughs (London has 33) in the file (--partial): {len(rows)}"] += 1
     parsed.tables["boroughs"] = pd.DataFrame(rows)
     return parsed
+
+
+def _refuse_misplacing(rows: list[dict], geoms: list, drawn: list, opts, conn: Connection | None) -> None:
+    """Invalid polygons, overlaps (with the stored boroughs a partial file keeps) and missing boroughs."""
+    for row, obj in zip(rows, drawn, strict=True):
+        checks.check_valid(row["gss_code"], row["name"], obj)
+    codes = [r["gss_code"] for r in rows]
+    kept = checks.stored_geometries(conn, set(codes)) if opts.partial else []
+    mine = [(r["gss_code"], r["name"], g) for r, g in zip(rows, geoms, strict=True)]
+    checks.check_overlaps(mine + kept, opts.overlap_tolerance_m2)
+    checks.check_complete(codes, opts.partial)
 
 
 def _row(code: str, props: dict, name_key: str | None, geom, location: str) -> dict:

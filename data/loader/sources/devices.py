@@ -33,6 +33,28 @@ def check_points(parsed: Parsed, frame: pd.DataFrame, raw) -> pd.Series:
     return _quarantine(parsed, frame, raw, reasons)
 
 
+SWAP_CORRECTED = "corrected: latitude and longitude swapped (inside the boundaries once swapped back)"
+
+
+def correct_swaps(frame: pd.DataFrame, index: geo.BoroughIndex) -> pd.Index:
+    """Swap back latitude and longitude where the file has them swapped and the swapped-back point lies in
+    a stored borough (in place); returns the corrected rows' labels (the rest of the swaps stay bad rows)."""
+    lat, lon = frame["latitude"], frame["longitude"]
+    swapped = ~in_uk(lat, lon) & in_uk(lon, lat)
+    if not swapped.any():
+        return frame.index[:0]
+    inside = pd.Series(index.assign(lon[swapped], lat[swapped]), index=frame.index[swapped]).notna()
+    fixed = inside.index[inside.to_numpy()]
+    frame.loc[fixed, ["latitude", "longitude"]] = frame.loc[fixed, ["longitude", "latitude"]].to_numpy()
+    return fixed
+
+
+def log_corrections(parsed: Parsed, frame: pd.DataFrame, raw, fixed: pd.Index, keep: pd.Series) -> None:
+    """One quarantine-log row (reason "corrected") per corrected row that loads."""
+    for idx in fixed[keep[fixed].to_numpy()]:
+        parsed.corrected(int(frame.at[idx, "_row"]), raw(idx), SWAP_CORRECTED)
+
+
 def check_duplicates(parsed: Parsed, frame: pd.DataFrame, raw, keep: pd.Series) -> pd.Series:
     """Quarantine repeated device ids after the first; True = keep."""
     reasons = pd.Series(None, index=frame.index, dtype=object)

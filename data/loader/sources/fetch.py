@@ -57,8 +57,35 @@ def read_bytes(location: str, timeout: float = 30.0) -> bytes:
     return body
 
 
+def _mostly_zero(high: bytes, low: bytes) -> bool:
+    """UTF-16 text of mostly Latin letters: nearly every high byte zero, no low byte zero."""
+    return len(high) >= 2 and high.count(0) >= 0.9 * len(high) and low.count(0) == 0
+
+
+def _utf16(body: bytes) -> str | None:
+    """Excel's "Unicode text" (UTF-16 with a BOM, or without one when its shape shows), else None."""
+    head = body[:4096]
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif len(body) % 2 == 0 and _mostly_zero(head[1::2], head[0::2]):
+        codec = "utf-16-le"
+    elif len(body) % 2 == 0 and _mostly_zero(head[0::2], head[1::2]):
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        return body.decode(codec).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode(body: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows-1252; a binary file is a SourceError."""
+    """UTF-8 (with or without a BOM), UTF-16 (Excel's "Unicode text"), else Windows-1252; a binary file is a
+    SourceError."""
+    text = _utf16(body)
+    if text is not None:
+        log.info("reading as UTF-16")
+        return text
     if b"\x00" in body[:4096]:
         raise SourceError("this is a binary file (a spreadsheet or archive?), not CSV or JSON text; "
                           "export it as CSV")

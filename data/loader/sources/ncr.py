@@ -10,7 +10,10 @@ from data.loader.sources.devices import (
     MAX_KW,
     check_duplicates,
     check_points,
+    correct_swaps,
+    index_from,
     keep_london,
+    log_corrections,
     power_band,
     write_devices,
 )
@@ -79,11 +82,15 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
                           "longitude": numbers(raw[cols["longitude"]])})
 
     original = raw_rows(raw)
+    index = index_from(context)
+    fixed = correct_swaps(frame, index)
     missing_id = frame["device_id"].eq("")
     for i in frame.index[missing_id]:
         parsed.bad(int(frame.at[i, "_row"]), original(i), "missing chargeDeviceID")
-    keep = ~missing_id & check_points(parsed, frame, original)
+    # one reason per bad row: a row without an id is not checked again for its coordinates
+    keep = check_points(parsed, frame[~missing_id], original).reindex(frame.index, fill_value=False)
     keep = check_duplicates(parsed, frame, original, keep)
+    log_corrections(parsed, frame, original, fixed, keep)
     raw, frame = raw[keep], frame[keep]
     created = datetimes(raw[column(raw, "dateCreated")]) if column(raw, "dateCreated") else None
     devices = frame.drop(columns="_row").assign(
@@ -97,7 +104,7 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     cons = connectors(devices.assign(**{c: raw[c] for c in raw.columns if c.startswith("connector")}), parsed)
     devices["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(devices["device_id"]).to_numpy()
     devices["power_band"] = power_band(devices["max_kw"])
-    devices = keep_london(parsed, devices, context)
+    devices = keep_london(parsed, devices, index)
     parsed.tables["devices"] = devices.reset_index(drop=True)
     parsed.tables["connectors"] = cons[cons["device_id"].isin(set(devices["device_id"]))]
     return parsed

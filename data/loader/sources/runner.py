@@ -36,8 +36,8 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
         with refresh(engine, source, location, max_bad_share=opts.max_bad_share) as run:
             run_id = run.run_id
             parsed = parse(location, opts, run.conn)
-            for row_number, raw, reason in parsed.quarantined:
-                run.quarantine(row_number, raw, reason)
+            run.take(parsed.quarantined)
+            run.take(parsed.corrections, bad=False)
             run.count(rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded)
             if parsed.bad_share() <= opts.max_bad_share:  # a refused run writes nothing anyway
                 write(run.conn, parsed)

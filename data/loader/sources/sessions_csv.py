@@ -6,10 +6,11 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
+from data.loader.sources.clock import session_times
 from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.sources.sessions import check, known_devices, write_sessions
-from data.loader.sources.tabular import ROW, column, datetimes, numbers, raw_rows, read_csv
+from data.loader.sources.tabular import ROW, column, numbers, raw_rows, read_csv
 
 SOURCE = "sessions-csv"
 FIELDS = ("device", "start", "end", "kwh", "start_date", "start_time", "end_date", "end_time")
@@ -70,12 +71,10 @@ def _complete(found: dict) -> bool:
         f in has or {f"{f}_date", f"{f}_time"} <= has for f in ("start", "end"))
 
 
-def _when(raw: pd.DataFrame, cols: dict, which: str, opts) -> pd.Series:
+def _text(raw: pd.DataFrame, cols: dict, which: str) -> pd.Series:
     if which in cols:
-        text = raw[cols[which]]
-    else:
-        text = raw[cols[f"{which}_date"]].str.strip() + " " + raw[cols[f"{which}_time"]].str.strip()
-    return datetimes(text, tz=opts.timezone, dayfirst=not opts.month_first)
+        return raw[cols[which]]
+    return raw[cols[f"{which}_date"]].str.strip() + " " + raw[cols[f"{which}_time"]].str.strip()
 
 
 def parse(location: str, opts, context: Connection | set | None = None) -> Parsed:
@@ -83,9 +82,11 @@ def parse(location: str, opts, context: Connection | set | None = None) -> Parse
     parsed = Parsed(SOURCE, location)
     raw = read_csv(read_text(location, opts.timeout), parsed)
     cols = resolve(raw, opts)
-    frame = pd.DataFrame({"device_id": raw[cols["device"]].str.strip(), "_row": raw[ROW],
-                          "started_at": _when(raw, cols, "start", opts),
-                          "ended_at": _when(raw, cols, "end", opts), "kwh": numbers(raw[cols["kwh"]])})
+    device = raw[cols["device"]].str.strip()
+    start, end = session_times(device, _text(raw, cols, "start"), _text(raw, cols, "end"), opts.timezone,
+                               not opts.month_first, parsed)
+    frame = pd.DataFrame({"device_id": device, "_row": raw[ROW], "started_at": start, "ended_at": end,
+                          "kwh": numbers(raw[cols["kwh"]])})
     parsed.tables["sessions"] = check(parsed, frame, raw_rows(raw),
                                       known_devices(context))
     return parsed

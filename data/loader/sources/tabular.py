@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
+from array import array
 
 import numpy as np
 import pandas as pd
 
 from data.loader.sources.base import Parsed, SourceError
 
+CHUNK_ROWS = 100_000
 MAX_FIELD = 10_000  # characters; a longer field is a broken row, not data
 ROW = "_row"  # spreadsheet row number of each record (the header is row 1)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -36,14 +38,20 @@ def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
     """Rows of a CSV as strings; ragged rows quarantined; a truncated or malformed file fails."""
     if text.lstrip()[:1] in ("{", "["):
         raise SourceError("this is JSON (GeoJSON or OCPI?), not a CSV file; expected a CSV with column names")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first_line = text[:text.find("\n")] if "\n" in text else text
+    # Excel's "Unicode text" and "Text (tab delimited)" separate fields with tabs
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
             raise SourceError("the file has no header row; expected a CSV with column names")
         header = _unique(header)
-        rows, numbers = [], []
+        rows, numbers, parts = [], array("q"), []
         for record_no, row in enumerate(reader, start=2):
+            if len(rows) >= CHUNK_ROWS:  # row lists become object columns a chunk at a time (less memory)
+                parts.append(pd.DataFrame(rows, columns=header, dtype=object))
+                rows = []
             if not any(v.strip() for v in row):
                 continue
             parsed.rows_in += 1
@@ -60,9 +68,17 @@ def read_csv(text: str, parsed: Parsed) -> pd.DataFrame:
                           "(an unclosed quote or a truncated file?)") from exc
     if not parsed.rows_in:
         raise SourceError("the file has a header but no data rows; expected at least one row")
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    frame[ROW] = numbers
+    parts.append(pd.DataFrame(rows, columns=header, dtype=object))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame[ROW] = np.frombuffer(numbers, dtype=np.int64) if numbers else []
     return frame
+
+
+def _lines(text: str):
+    """The text's lines with their ends (\\n, \\r\\n or \\r), one at a time: io.StringIO would first copy the
+    whole text into a buffer of four bytes per character."""
+    for match in _LINE.finditer(text):
+        yield match.group()
 
 
 def _ragged(parsed: Parsed, text: str, reader, record_no: int, row: list[str], width: int) -> None:
@@ -110,24 +126,39 @@ def numbers(values: pd.Series) -> pd.Series:
 
 
 def datetimes(values: pd.Series, tz: str = "Europe/London", dayfirst: bool = True) -> pd.Series:
-    """Text to naive UTC timestamps: ISO first, then day-first; naive times are local to tz."""
+    """Text to naive UTC timestamps: ISO first, then day-first; naive times are local to tz (a repeated
+    autumn hour read as standard time, a skipped spring time shifted forward)."""
+    utc, local = parse_times(values, dayfirst)
+    return local_to_utc(utc, local, tz)
+
+
+def parse_times(values: pd.Series, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Text to (naive UTC times where the text carries a zone or offset, naive local wall times elsewhere)."""
     text = values.astype("string").str.strip()
-    iso = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True)
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    zoned = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False).to_numpy(dtype=bool)
+    utc, local = iso.where(zoned), iso.where(~zoned)
     rest = iso.isna() & text.notna() & (text != "")
     if rest.any():
-        local = pd.to_datetime(text[rest], errors="coerce", format="mixed", dayfirst=dayfirst)
-        iso[rest] = _to_utc(local, tz)
-    naive_iso = ~text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
-    fix = naive_iso & ~rest & iso.notna()
-    if fix.any():
-        iso[fix] = _to_utc(iso[fix].dt.tz_localize(None), tz)
-    return iso.dt.tz_localize(None)
+        other = pd.to_datetime(text[rest], errors="coerce", format="mixed", dayfirst=dayfirst)
+        if getattr(other.dt, "tz", None) is not None:
+            utc[rest] = other.dt.tz_convert("UTC").dt.tz_localize(None)
+        else:
+            local[rest] = other
+    return utc, local
 
 
-def _to_utc(local: pd.Series, tz: str) -> pd.Series:
-    if getattr(local.dt, "tz", None) is not None:
-        return local.dt.tz_convert("UTC")
-    return local.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward").dt.tz_convert("UTC")
+def local_to_utc(utc: pd.Series, local: pd.Series, tz: str, ambiguous=False,
+                 nonexistent: str = "shift_forward") -> pd.Series:
+    """``parse_times``' pair as naive UTC; ``ambiguous`` True/False reads a repeated hour as summer/standard
+    time (or "NaT"), ``nonexistent`` is pandas' rule for a skipped spring time."""
+    out = utc.copy()
+    has = local.notna()
+    if has.any():
+        rule = ambiguous[has.to_numpy()] if isinstance(ambiguous, np.ndarray) else ambiguous
+        out[has] = (local[has].dt.tz_localize(tz, ambiguous=rule, nonexistent=nonexistent)
+                    .dt.tz_convert("UTC").dt.tz_localize(None))
+    return out
 
 
 def in_uk(lat: pd.Series, lon: pd.Series) -> pd.Series:
