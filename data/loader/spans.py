@@ -28,7 +28,8 @@ from data import schema
 
 log = logging.getLogger(__name__)
 
-# The kinds each loader source changes (a boundary load moves devices in and out of London).
+# The kinds each loader source changes (a boundary load moves devices in and out of London). A new kind (live
+# status) adds its source here and a function to _MEASURE returning (span_start, span_end, rows, data_date).
 KINDS_BY_SOURCE = {
     "boundaries": ("boundaries", "devices"),
     "ncr": ("devices",), "ocpi-locations": ("devices",),
