@@ -156,3 +156,55 @@ def test_spn006_demo_spans_and_migrate_backfills_a_store_without_them(sqlite_url
     # The demo's population: the figures come back; which run wrote them is no longer known.
     assert again[("population", "population")]["rows"] == got[("population", "demo")]["rows"] > 0
     engine.dispose()
+
+
+def test_spn007_sessions_span_and_the_usage_period_follow_the_sessions_loaded(store_url, shared_data, tmp_path):
+    engine = new_store(store_url)
+    load(engine, "boundaries", shared_data / "london_boroughs_simplified.geojson")
+    load(engine, "ncr", shared_data / "ncpr_london_subset_2019-2020.csv")
+    ids = pd.read_csv(shared_data / "ncpr_london_subset_2019-2020.csv", dtype=str)["chargeDeviceID"][:3].tolist()
+    rows = [(ids[i % 3], f"2024-0{m}-{d:02d}T08:00:00Z", f"2024-0{m}-{d:02d}T09:30:00Z", 7.5)
+            for i, (m, d) in enumerate([(2, 3), (2, 20), (3, 9), (4, 28)])]
+    path = tmp_path / "sessions.csv"
+    path.write_text("station_id,connection_time_utc,disconnect_time_utc,kwh_delivered\n"
+                    + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    run = load(engine, "sessions-csv", path)
+    got = _spans(engine)[("sessions", "sessions-csv")]
+    assert (got["span_start"], got["span_end"], got["data_date"], got["rows"], got["run_id"]) == (
+        "2024-02-03", "2024-04-28", "2024-04-28", 4, run)
+    frame = spans.spans(engine)
+    assert spans.default_period(frame, "usage") == (date(2024, 2, 3), date(2024, 4, 28))
+    assert spans.default_period(frame, "devices")[1] == date.fromisoformat(
+        _spans(engine)[("devices", "ncr")]["data_date"])  # the registry page keeps the snapshot's year
+    assert "sessions (sessions-csv) Feb 2024 to Apr 2024" in spans.provenance(frame)
+    engine.dispose()
+
+
+def test_spn008_migrate_to_6_lists_devices_without_power_as_unknown(store_url):
+    engine = new_store(store_url)
+    d, m = schema.devices, schema.store_meta
+    with engine.begin() as conn:  # a schema 5 store: no band stored for a device without power
+        conn.execute(d.insert(), [{"device_id": f"D{i}", "latitude": 51.5, "longitude": -0.1, "gss_code": "E09000001",
+                                   "location_type": "on-street", "power_band": band, "source": "ncr"}
+                                  for i, band in enumerate([None, None, "slow"])])
+        conn.execute(m.update().where(m.c.key == "schema_version").values(value="5"))
+        conn.execute(schema.data_spans.delete())
+    version = store.get_data_version(engine)
+    store.migrate(engine)
+    with engine.connect() as conn:
+        bands = dict(conn.execute(select(d.c.power_band, func.count()).group_by(d.c.power_band)).all())
+    assert bands == {"unknown": 2, "slow": 1}
+    assert store.get_data_version(engine) == version + 1  # what the dashboard reads changed
+    assert _spans(engine)[("devices", "ncr")]["rows"] == 3  # and the spans were backfilled
+    engine.dispose()
+
+
+def test_spn009_snapshot_date_is_the_newest_real_date_as_written():
+    from data.loader.sources import ncr
+
+    raw = pd.DataFrame({"dateCreated": ["2020-01-01 10:00:00", "0000-00-00", ""],
+                        "dateUpdated": ["not a date", "2099-01-01", "2021-03-04 00:30:00"]})
+    # 00:30 stays 4 March (no zone shift); 2099 is after today, so a typing error, not the snapshot's date.
+    assert ncr.snapshot_date(raw) == date(2021, 3, 4)
+    assert ncr.snapshot_date(raw[["dateCreated"]]) == date(2020, 1, 1)
+    assert ncr.snapshot_date(pd.DataFrame({"chargeDeviceID": ["a"]})) is None
