@@ -6,6 +6,7 @@ import argparse
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ class Parsed:
     rows_in: int = 0
     notes: Counter = field(default_factory=Counter)
     corrections: RowLog = field(default_factory=RowLog)
+    data_date: date | None = None  # the file's own date when it states one (a registry snapshot's)
 
     def bad(self, row_number: int | None, raw, reason: str) -> None:
         """Quarantine one input row: it is kept with its reason, never silently dropped."""

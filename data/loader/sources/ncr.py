@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy.engine import Connection
 
@@ -14,6 +16,7 @@ from data.loader.sources.devices import (
     index_from,
     keep_london,
     log_corrections,
+    note_unknown_power,
     power_band,
     write_devices,
 )
@@ -39,6 +42,8 @@ def _parser():
     p = option_parser(SOURCE)
     p.add_argument("--replace", action="store_true",
                    help="a complete snapshot: first remove every device an earlier ncr load added")
+    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="the snapshot's date (default: the newest dateUpdated or dateCreated in the file)")
     return p
 
 
@@ -105,9 +110,21 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     devices["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(devices["device_id"]).to_numpy()
     devices["power_band"] = power_band(devices["max_kw"])
     devices = keep_london(parsed, devices, index)
+    note_unknown_power(parsed, devices, "no connector power in the file" if cons["rated_kw"].isna().all()
+                       else "no connector power given for the device")
+    parsed.data_date = getattr(opts, "as_of", None) or snapshot_date(raw)
     parsed.tables["devices"] = devices.reset_index(drop=True)
     parsed.tables["connectors"] = cons[cons["device_id"].isin(set(devices["device_id"]))]
     return parsed
+
+
+def snapshot_date(raw: pd.DataFrame) -> date | None:
+    """The newest dateUpdated or dateCreated in the file (as written: no zone shift), the day the export was
+    taken at the latest; a date after today is a typing error, not the snapshot's."""
+    cols = [c for c in (column(raw, "dateUpdated"), column(raw, "dateCreated")) if c]
+    stamps = pd.concat([datetimes(raw[c], tz="UTC") for c in cols]) if cols else pd.Series(dtype="datetime64[ns]")
+    stamps = stamps[stamps.notna() & (stamps <= pd.Timestamp.now())]
+    return stamps.max().date() if len(stamps) else None
 
 
 def _note_bad_dates(parsed: Parsed, raw: pd.DataFrame, created: pd.Series) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import rollups
+from data.loader import rollups, spans
 from data.loader.refresh import RefreshRefused, refresh
 from data.loader.sources.base import Parsed, parse_options
 
@@ -41,6 +41,8 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
             run.count(rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded)
             if parsed.bad_share() <= opts.max_bad_share:  # a refused run writes nothing anyway
                 write(run.conn, parsed)
+                # Spans first: with no sessions, the rollups' days end at the devices' own date (rollups._window).
+                spans.record(run.conn, run_id, source, parsed.data_date, getattr(opts, "replace", False))
                 if rebuild_rollups:
                     rollups.rebuild(run.conn)
     except RefreshRefused:
