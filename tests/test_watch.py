@@ -14,12 +14,19 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from bench.ocpi_fake import Handler, Script, london_points, secs, serve
+from bench.ocpi_fake import Handler, Script, london_points, serve
 from data import schema
 from data.loader import status_derive, store
-from data.loader.watch import Watcher
-from tests.sources_util import load, new_store
-from tests.watch_util import faults, feeds, poll_times, truth_hours, truth_minutes, truth_sessions
+from tests.watch_util import (
+    faults,
+    history,
+    london_store,
+    poll_times,
+    run_day,
+    truth_hours,
+    truth_minutes,
+    truth_sessions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,44 +44,8 @@ def server(script):
     httpd.server_close()
 
 
-@pytest.fixture
-def engines():
-    made = []
-    yield made
-    for engine in made:  # before the PostgreSQL fixture drops the database
-        engine.dispose()
-
-
-def london_store(url: str, shared_data, engines=None):
-    engine = new_store(url)
-    if engines is not None:
-        engines.append(engine)
-    load(engine, "boundaries", shared_data / "london_boroughs_simplified.geojson")
-    return engine
-
-
-def run_day(engine, script, base, polls=None, derive_hours=(6, 12, 18, 24)):
-    """Poll the scripted day (or the given poll indexes) in virtual time, deriving at the given hours."""
-    watcher = Watcher(engine, feeds(base))
-    for k, t in enumerate(poll_times(script)):
-        if polls is not None and k not in polls:
-            continue
-        Handler.now = secs(t)
-        watcher.clock = lambda t=t: t
-        watcher.poll_all(t)
-        if (t - script.day) / timedelta(hours=1) in derive_hours:
-            status_derive.derive(engine, t)
-    return watcher
-
-
-def history(engine) -> list[tuple]:
-    c = schema.status_changes
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(select(c).order_by(c.c.device_id, c.c.from_time))]
-
-
-def test_wt001_scripted_day_minutes_and_sessions(store_url, shared_data, script, server, engines):
-    engine = london_store(store_url, shared_data, engines)
+def test_wt001_scripted_day_minutes_and_sessions(store_url, shared_data, script, server, request):
+    engine = london_store(store_url, shared_data, request)
     run_day(engine, script, server)
     truth = truth_minutes(script)
     with engine.connect() as conn:

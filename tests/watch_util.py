@@ -7,9 +7,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
 
-from bench.ocpi_fake import Script, secs, when
+from bench.ocpi_fake import Handler, Script, secs
+from data import schema
+from data.loader import status_derive
+from data.loader.watch import Watcher
 from data.loader.watch_feeds import Feed
+from tests.sources_util import load, new_store
 
 CLASS = {"CHARGING": "in_use", "AVAILABLE": "available", "RESERVED": "reserved", "BLOCKED": "blocked",
          "INOPERATIVE": "not_working", "OUTOFORDER": "not_working", "UNKNOWN": "unknown"}
@@ -89,4 +94,31 @@ def truth_sessions(truth: dict[str, np.ndarray], day: datetime) -> list[tuple[st
     return sorted(out)
 
 
-__all__ = ["when"]
+def london_store(url: str, shared_data, request=None):
+    """A migrated store with the real borough boundaries; disposed at the test's end (before PostgreSQL's
+    database is dropped) when given the test's ``request``."""
+    engine = new_store(url)
+    if request is not None:
+        request.addfinalizer(engine.dispose)
+    load(engine, "boundaries", shared_data / "london_boroughs_simplified.geojson")
+    return engine
+
+
+def run_day(engine, script, base, polls=None, derive_hours=(6, 12, 18, 24)):
+    """Poll the scripted day (or the given poll indexes) in virtual time, deriving at the given hours."""
+    watcher = Watcher(engine, feeds(base))
+    for k, t in enumerate(poll_times(script)):
+        if polls is not None and k not in polls:
+            continue
+        Handler.now = secs(t)
+        watcher.clock = lambda t=t: t
+        watcher.poll_all(t)
+        if (t - script.day) / timedelta(hours=1) in derive_hours:
+            status_derive.derive(engine, t)
+    return watcher
+
+
+def history(engine) -> list[tuple]:
+    c = schema.status_changes
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(c).order_by(c.c.device_id, c.c.from_time))]
