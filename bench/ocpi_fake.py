@@ -28,6 +28,7 @@ FEEDS = ("a", "b")
 NEXT = {"AVAILABLE": (("CHARGING", .62), ("OUTOFORDER", .08), ("INOPERATIVE", .06), ("RESERVED", .08),
                       ("BLOCKED", .08), ("UNKNOWN", .08)), "RESERVED": (("CHARGING", .5), ("AVAILABLE", .5))}
 EPOCH = datetime(1970, 1, 1)
+DAY = datetime(2026, 3, 2)  # a Monday
 
 
 def secs(t: datetime) -> int:
@@ -41,8 +42,8 @@ def when(s: int) -> datetime:
 class Script:
     """Who is where, and every EVSE's status changes over the day (true times; reported ones may differ)."""
 
-    def __init__(self, points: pd.DataFrame, evses: int = 300, seed: int = 15, day: datetime = datetime(2026, 3, 2),
-                 interval: int = 900, per_location: int = 3):
+    def __init__(self, points: pd.DataFrame, evses: int = 300, seed: int = 15, day: datetime = DAY,
+                 interval: int = 900, per_location: int = 3, changes: tuple[int, int] = (4, 9)):
         rng = np.random.default_rng(seed)
         self.day, self.interval, self.polls = day, interval, 86_400 // interval + 1
         pick = rng.integers(0, len(points), evses)
@@ -58,16 +59,16 @@ class Script:
         self.published[self.late] = secs(day) + 10 * 3600 + 7 * 60
         self.times, self.status = [], []
         for _ in range(evses):
-            self._evse(rng)
+            self._evse(rng, changes)
         self.reported: dict[tuple[int, int], int] = {}
         future = next(i for i in range(evses) if len(self.times[i]) > 1 and self.loc[i] != self.late)
         self.times[future][1] = secs(day) + (self.times[future][1] - secs(day)) // interval * interval + interval
         self.reported[(future, 1)] = self.times[future][1] + 3 * 3600
         self.changes = sorted((t, i) for i in range(evses) for t in self.times[i][1:])
 
-    def _evse(self, rng) -> None:
+    def _evse(self, rng, changes: tuple[int, int]) -> None:
         d0, k = secs(self.day), self.polls - 1
-        slots = np.sort(rng.choice(k, size=int(rng.integers(4, 9)), replace=False))
+        slots = np.sort(rng.choice(k, size=int(rng.integers(*changes)), replace=False))
         times, status = [d0 - int(rng.integers(1, 40)) * 3600], ["AVAILABLE"]
         for slot in slots:
             now = status[-1]
@@ -76,7 +77,7 @@ class Script:
                 nxt = str(rng.choice(names, p=p))
             else:
                 nxt = "AVAILABLE"
-            times.append(d0 + int(slot) * self.interval + int(rng.integers(1, self.interval // 60)) * 60)
+            times.append(d0 + int(slot) * self.interval + int(rng.integers(1, max(self.interval // 60, 2))) * 60)
             status.append(nxt)
         self.times.append(times)
         self.status.append(status)
