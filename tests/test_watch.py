@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from bench.ocpi_fake import Handler, Script, london_points, serve
+from bench.ocpi_fake import Handler, Script, london_points, secs, serve
 from data import schema
 from data.loader import status_derive, store
+from data.loader.watch import Watcher
 from tests.watch_util import (
     faults,
+    feeds,
     history,
     london_store,
     poll_times,
@@ -85,3 +87,29 @@ def test_wt003_changes_stored_once(sqlite_url, shared_data, script, server):
     t = poll_times(script)[7]
     assert watcher.poll_all(t) == 0  # the same poll again: every change already stored
     assert len(history(engine)) == n
+
+
+def test_wt004_run_loop_keeps_each_feeds_schedule(sqlite_url, shared_data, script, server, request):
+    """The long-running loop in virtual time: each feed every 15 minutes for two hours, derived on the hour."""
+    engine = london_store(sqlite_url, shared_data, request)
+    watcher = Watcher(engine, feeds(server), derive_every=timedelta(hours=1))
+    clock = [script.day]
+    Handler.now = secs(script.day)
+    watcher.clock = lambda: clock[0]
+
+    def sleep(seconds: float) -> None:  # virtual: the script's server moves with the watcher's clock
+        clock[0] += timedelta(seconds=seconds)
+        Handler.now = secs(clock[0])
+
+    watcher.run(stop=lambda: clock[0] > script.day + timedelta(hours=2), sleep=sleep)
+    with engine.connect() as conn:
+        rows = {r.feed: r for r in conn.execute(select(schema.status_feeds))}
+        derived = conn.execute(select(schema.store_meta.c.value).where(
+            schema.store_meta.c.key == status_derive.META_KEY)).scalar()
+    assert {f: (r.polls_ok, r.errors) for f, r in rows.items()} == {"a": (9, 0), "b": (9, 0)}
+    assert rows["a"].cursor == script.day + timedelta(hours=2)
+    assert derived is not None and pd.Timestamp(derived) <= script.day + timedelta(hours=2)
+    with engine.connect() as conn:
+        hours = status_derive.device_hours(conn, script.day, script.day + timedelta(hours=2))
+    truth = truth_hours(truth_minutes(script), script.day)
+    assert hours["in_use"].sum() == truth[truth["hour"] < script.day + timedelta(hours=2)]["in_use"].sum()

@@ -145,6 +145,9 @@ class Watcher:
         except LockBusy as exc:
             log.info("watch: derivation postponed: %s", exc)
             return False
+        except Exception:  # a failed derivation (logged as a failed run) must not stop the polling
+            log.exception("watch: derivation failed; tried again next time")
+            return False
         self.derived_at = now or self.clock()
         return True
 
