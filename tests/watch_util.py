@@ -16,6 +16,7 @@ from data.loader.watch import Watcher
 from data.loader.watch_feeds import Feed
 from tests.sources_util import load, new_store
 
+FEED_TIMEOUT = 3.0  # s; the fake server's "timeout" fault answers after 3.3 s (a loaded machine can take over 1 s)
 CLASS = {"CHARGING": "in_use", "AVAILABLE": "available", "RESERVED": "reserved", "BLOCKED": "blocked",
          "INOPERATIVE": "not_working", "OUTOFORDER": "not_working", "UNKNOWN": "unknown"}
 # Which polls fail, per feed: (hour, minute) -> fault. Feed "a" also publishes a location late (10:07).
@@ -24,7 +25,7 @@ FAULTS = {("a", 6, 0): "500", ("a", 8, 0): "timeout", ("a", 13, 0): "garbage", (
 
 
 def feeds(base: str) -> list[Feed]:
-    return [Feed(name, f"{base}/ocpi/{name}/locations", interval=900, timeout=1.0) for name in ("a", "b")]
+    return [Feed(name, f"{base}/ocpi/{name}/locations", interval=900, timeout=FEED_TIMEOUT) for name in ("a", "b")]
 
 
 def poll_times(script: Script) -> list[datetime]:

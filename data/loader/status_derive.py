@@ -41,7 +41,13 @@ META_KEY = "status_derived_until"
 
 
 def _secs(ts) -> np.ndarray:
-    return pd.to_datetime(pd.Series(ts), format="mixed").to_numpy("datetime64[s]").view(np.int64)
+    return pd.to_datetime(pd.Series(ts), format="ISO8601").to_numpy("datetime64[s]").view(np.int64)
+
+
+def _rows(conn: Connection, stmt) -> list[tuple]:
+    """The driver's plain tuples (SQLite's datetimes as ISO text, parsed by pandas at once later): building
+    SQLAlchemy Rows and handing them to pandas cost most of a 40,000-device day's derivation."""
+    return conn.execute(stmt).cursor.fetchall()
 
 
 def read_history(conn: Connection, start: datetime, end: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -50,22 +56,20 @@ def read_history(conn: Connection, start: datetime, end: datetime) -> tuple[pd.D
     before = (select(c.c.device_id, func.max(c.c.from_time).label("t")).where(c.c.from_time < start)
               .group_by(c.c.device_id).subquery())
     cols = (c.c.device_id, c.c.from_time, c.c.status, c.c.feed)
-    rows = conn.execute(select(*cols).join(before, and_(before.c.device_id == c.c.device_id,
-                                                        before.c.t == c.c.from_time))).all()
-    rows += conn.execute(select(*cols).where(c.c.from_time >= start, c.c.from_time < end)).all()
-    changes = pd.DataFrame(rows, columns=["device_id", "from_time", "status", "feed"])
-    spans = pd.DataFrame(conn.execute(select(v.c.feed, v.c.from_time, v.c.to_time)
-                                      .where(v.c.to_time > start, v.c.from_time < end)).all(),
-                         columns=["feed", "from_time", "to_time"])
-    return changes, spans
+    names = ["device_id", "from_time", "status", "feed"]
+    rows = _rows(conn, select(*cols).join(before, and_(before.c.device_id == c.c.device_id,
+                                                       before.c.t == c.c.from_time)))
+    rows += _rows(conn, select(*cols).where(c.c.from_time >= start, c.c.from_time < end))
+    spans = _rows(conn, select(v.c.feed, v.c.from_time, v.c.to_time).where(v.c.to_time > start, v.c.from_time < end))
+    return pd.DataFrame(rows, columns=names), pd.DataFrame(spans, columns=["feed", "from_time", "to_time"])
 
 
 def segments(changes: pd.DataFrame, spans: pd.DataFrame, start: datetime, end: datetime,
              hourly: bool) -> pd.DataFrame:
     """Each device's [start, end) cut into (device, t, seconds, class) pieces, split at hours if ``hourly``."""
-    if changes.empty:
-        return pd.DataFrame({"device_id": [], "t": [], "secs": [], "cls": []})
     t0, t1 = _secs([start])[0], _secs([end])[0]
+    if changes.empty:
+        return _frame(np.array([], dtype=object), t0, t1, *(np.array([], np.int64),) * 4)
     ids, dev = np.unique(changes["device_id"].to_numpy(str), return_inverse=True)
     feed_of = pd.Series(changes["feed"].to_numpy(), index=dev).groupby(level=0).last()  # the latest feed
     ev = [(dev, np.maximum(_secs(changes["from_time"]), t0), changes["status"].map(_CODE).to_numpy(), np.nan)]
@@ -91,7 +95,14 @@ def segments(changes: pd.DataFrame, spans: pd.DataFrame, start: datetime, end: d
     nxt[np.flatnonzero(d[1:] != d[:-1])] = t1  # each device's last piece runs to the end
     cls = np.where((covered == 1) & ~np.isnan(status), np.nan_to_num(status, nan=NO_DATA), NO_DATA).astype(int)
     keep = (nxt > t) & (t < t1)
-    return pd.DataFrame({"device_id": ids[d[keep]], "t": t[keep], "secs": (nxt - t)[keep], "cls": cls[keep]})
+    return _frame(ids, t0, t1, d[keep], t[keep], (nxt - t)[keep], cls[keep])
+
+
+def _frame(ids, t0, t1, dev, t, secs, cls) -> pd.DataFrame:
+    """Segments: device index (into ``attrs["ids"]``), start, seconds, class; the window in ``attrs``."""
+    out = pd.DataFrame({"dev": dev, "t": t, "secs": secs, "cls": cls})
+    out.attrs.update(ids=ids, t0=t0, t1=t1)
+    return out
 
 
 def _carry(dev: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -102,33 +113,37 @@ def _carry(dev: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(ok, values[np.maximum(idx, 0)], np.nan)
 
 
-def hourly_minutes(seg: pd.DataFrame) -> pd.DataFrame:
-    """Hourly segments -> one row per device and hour: minutes in each class."""
-    hour = seg["t"].to_numpy(np.int64) // 3600 * 3600
-    out = (pd.DataFrame({"device_id": seg["device_id"], "hour": hour, "cls": seg["cls"], "min": seg["secs"] / 60})
-           .pivot_table(index=["device_id", "hour"], columns="cls", values="min", aggfunc="sum", fill_value=0.0))
-    out = out.reindex(columns=range(len(CLASSES)), fill_value=0.0)
-    out.columns = list(CLASSES)
-    out = out.reset_index()
-    out["hour"] = pd.to_datetime(out["hour"], unit="s")
+def minutes(seg: pd.DataFrame, bucket: int = 3600) -> pd.DataFrame:
+    """Segments (split at hours) -> one row per device per hour (``bucket`` 3600) or day (86400): minutes in
+    each class, summed with one bincount over packed (device, bucket, class) keys."""
+    ids, t0, t1 = seg.attrs["ids"], seg.attrs["t0"], seg.attrs["t1"]
+    b0 = t0 // bucket * bucket
+    nb, nc = max(int(-(-(t1 - b0) // bucket)), 0), len(CLASSES)
+    key = (seg["dev"].to_numpy() * nb + (seg["t"].to_numpy() - b0) // bucket) * nc + seg["cls"].to_numpy()
+    sums = np.bincount(key, weights=seg["secs"].to_numpy() / 60, minlength=len(ids) * nb * nc).reshape(-1, nc)
+    out = pd.DataFrame(sums, columns=list(CLASSES))
+    out.insert(0, "device_id", np.repeat(ids, nb))
+    out.insert(1, "hour" if bucket == 3600 else "day",
+               pd.to_datetime(np.tile(b0 + np.arange(nb, dtype=np.int64) * bucket, len(ids)), unit="s"))
     return out
 
 
 def device_hours(conn: Connection, start: datetime, end: datetime) -> pd.DataFrame:
     """Minutes per class for every device with status history, per hour of [start, end) (whole hours)."""
     changes, spans = read_history(conn, start, end)
-    return hourly_minutes(segments(changes, spans, start, end, hourly=True))
+    return minutes(segments(changes, spans, start, end, hourly=True))
 
 
 def inferred_sessions(seg: pd.DataFrame, end: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(closed sessions, runs still open at ``end``) from unsplit or hourly segments, as device/start/end."""
     inuse = seg["cls"].to_numpy() == IN_USE
-    dev = seg["device_id"].to_numpy()
+    dev = seg["dev"].to_numpy()
     first = inuse & ~np.r_[False, inuse[:-1] & (dev[1:] == dev[:-1])]
     run = np.cumsum(first)[inuse]
     t, stop = seg["t"].to_numpy()[inuse], (seg["t"] + seg["secs"]).to_numpy()[inuse]
-    runs = pd.DataFrame({"device_id": dev[inuse], "run": run, "s": t, "e": stop}).groupby("run").agg(
-        device_id=("device_id", "first"), started_at=("s", "min"), ended_at=("e", "max"))
+    runs = pd.DataFrame({"dev": dev[inuse], "run": run, "s": t, "e": stop}).groupby("run").agg(
+        dev=("dev", "first"), started_at=("s", "min"), ended_at=("e", "max"))
+    runs.insert(0, "device_id", seg.attrs["ids"][runs.pop("dev").to_numpy()])
     for col in ("started_at", "ended_at"):
         runs[col] = pd.to_datetime(runs[col], unit="s")
     open_ = runs["ended_at"] >= pd.Timestamp(end)
@@ -138,9 +153,7 @@ def inferred_sessions(seg: pd.DataFrame, end: datetime) -> tuple[pd.DataFrame, p
 def write_window(conn: Connection, start: datetime, end: datetime) -> datetime:
     """Rewrite status_daily for [start, end) and the status sessions starting in it; returns the settled point."""
     changes, spans = read_history(conn, start - SESSION_LOOKBACK, end)
-    hourly = hourly_minutes(segments(changes, spans, start, end, hourly=True))
-    daily = hourly.assign(day=hourly["hour"].dt.normalize()).groupby(["day", "device_id"], as_index=False)[
-        list(CLASSES)].sum()
+    daily = minutes(segments(changes, spans, start, end, hourly=True), bucket=86_400)
     d = schema.status_daily
     conn.execute(d.delete().where(d.c.day >= start.date(), d.c.day < (end - timedelta(microseconds=1)).date()
                                   + timedelta(days=1)))
