@@ -167,7 +167,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "html":
             return self._send(200, b"<html><head><title>Maintenance</title></head></html>", "text/html")
         if fault == "timeout":
-            time.sleep(3.3)  # past the tests' 3 s feed timeout
+            time.sleep(6.3)  # past the tests' 6 s feed timeout
             return self._send(200, b'{"data": []}')
         locs = self.script.locations(feed, self.now, since)
         if fault == "hold" and offset > 0:

@@ -46,7 +46,8 @@ def server(script):
     httpd.server_close()
 
 
-def test_wt001_scripted_day_minutes_and_sessions(store_url, shared_data, script, server, request):
+def test_wt001_scripted_day_minutes_and_sessions(store_url, shared_data, script, server, request, monkeypatch):
+    monkeypatch.setattr(status_derive, "CHUNK_DEVICES", 7)  # derive in many device slices, as at 40,000 devices
     engine = london_store(store_url, shared_data, request)
     run_day(engine, script, server)
     truth = truth_minutes(script)

@@ -38,6 +38,7 @@ _CODE = {s: CLASSES.index(c) for s, c in CLASS_OF.items()}
 NO_DATA, IN_USE = CLASSES.index("no_data"), CLASSES.index("in_use")
 SESSION_LOOKBACK = timedelta(days=1)
 META_KEY = "status_derived_until"
+CHUNK_DEVICES = 5_000
 
 
 def _secs(ts) -> np.ndarray:
@@ -61,7 +62,11 @@ def read_history(conn: Connection, start: datetime, end: datetime) -> tuple[pd.D
                                                        before.c.t == c.c.from_time)))
     rows += _rows(conn, select(*cols).where(c.c.from_time >= start, c.c.from_time < end))
     spans = _rows(conn, select(v.c.feed, v.c.from_time, v.c.to_time).where(v.c.to_time > start, v.c.from_time < end))
-    return pd.DataFrame(rows, columns=names), pd.DataFrame(spans, columns=["feed", "from_time", "to_time"])
+    changes = pd.DataFrame(rows, columns=names)
+    changes["from_time"] = pd.to_datetime(changes["from_time"], format="ISO8601")
+    # Device then time: segments() relies on it where several changes before the window are clamped to its start.
+    changes = changes.sort_values(["device_id", "from_time"], kind="stable", ignore_index=True)
+    return changes, pd.DataFrame(spans, columns=["feed", "from_time", "to_time"])
 
 
 def segments(changes: pd.DataFrame, spans: pd.DataFrame, start: datetime, end: datetime,
@@ -153,18 +158,42 @@ def inferred_sessions(seg: pd.DataFrame, end: datetime) -> tuple[pd.DataFrame, p
 def write_window(conn: Connection, start: datetime, end: datetime) -> datetime:
     """Rewrite status_daily for [start, end) and the status sessions starting in it; returns the settled point."""
     changes, spans = read_history(conn, start - SESSION_LOOKBACK, end)
-    daily = minutes(segments(changes, spans, start, end, hourly=True), bucket=86_400)
+    daily, closed, open_ = _derive(changes, spans, start, end)
     d = schema.status_daily
     conn.execute(d.delete().where(d.c.day >= start.date(), d.c.day < (end - timedelta(microseconds=1)).date()
                                   + timedelta(days=1)))
     store.bulk_insert(conn, d, daily.assign(day=daily["day"].dt.date))
-    closed, open_ = inferred_sessions(segments(changes, spans, start - SESSION_LOOKBACK, end, hourly=False), end)
-    closed = closed[closed["started_at"] >= pd.Timestamp(start)]
     _write_sessions(conn, closed, start, end)
     settled = min([end, *open_["started_at"].dt.to_pydatetime()])
     log.info("status: %d device-days, %d sessions for %s..%s; settled to %s", len(daily), len(closed), start, end,
              settled)
     return settled
+
+
+def _derive(changes: pd.DataFrame, spans: pd.DataFrame, start: datetime, end: datetime) -> tuple:
+    """(minutes per device per day, closed sessions starting in the window, open runs), device slice by slice
+    (bounds the segments' memory: 40,000 devices x 24 hours)."""
+    days, closed, open_ = [], [_no_runs()], [_no_runs()]
+    for part in _by_devices(changes, CHUNK_DEVICES):
+        days.append(minutes(segments(part, spans, start, end, hourly=True), bucket=86_400))
+        c, o = inferred_sessions(segments(part, spans, start - SESSION_LOOKBACK, end, hourly=False), end)
+        closed.append(c[c["started_at"] >= pd.Timestamp(start)])
+        open_.append(o)
+    days = days or [minutes(segments(changes, spans, start, end, hourly=True), bucket=86_400)]
+    return tuple(pd.concat(x, ignore_index=True) for x in (days, closed, open_))
+
+
+def _by_devices(changes: pd.DataFrame, n: int):
+    """``changes`` (sorted by device) in slices of ``n`` devices."""
+    ids = changes["device_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    for i in range(0, len(starts), n):
+        yield changes.iloc[starts[i]:starts[i + n] if i + n < len(starts) else len(ids)]
+
+
+def _no_runs() -> pd.DataFrame:
+    return pd.DataFrame({"device_id": pd.Series([], dtype=object), "started_at": pd.Series([], dtype="datetime64[ns]"),
+                         "ended_at": pd.Series([], dtype="datetime64[ns]")})
 
 
 def _write_sessions(conn: Connection, sessions: pd.DataFrame, start: datetime, end: datetime) -> None:
