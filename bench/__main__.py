@@ -89,7 +89,9 @@ def table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0],
+                                epilog="Also: python -m bench.ingest (the loader), python -m bench.watch (the status "
+                                       "watcher against a fake OCPI server at 40,000 EVSEs).")
     p.add_argument("--scale", choices=["small", "london", "full"], default="small")
     p.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--requests", type=int, default=None, help="states per callback (default 100; small: 20)")

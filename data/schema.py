@@ -23,9 +23,10 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 6  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
+SCHEMA_VERSION = 7  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
 #                    4: rollup_daily_operator, rollup_how_operator; 5: rollups WITHOUT ROWID on SQLite;
 #                    6: power_band 'unknown' stored and kept in the derived rollups, data_spans
+#                    7: sessions.kwh nullable (sessions inferred from OCPI statuses have no metered energy)
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 UNKNOWN_BAND = "unknown"  # a device whose power the source does not give
@@ -120,7 +121,7 @@ sessions = Table(
     Column("device_id", String(64), nullable=False),
     Column("started_at", DateTime, nullable=False),  # UTC, naive
     Column("ended_at", DateTime, nullable=False),
-    Column("kwh", Float, nullable=False),
+    Column("kwh", Float),  # NULL = not known (sessions inferred from status, source "status"): never invented
     Column("source", Text),
     Index("ux_sessions_device_start", "device_id", "started_at", unique=True),
 )
@@ -238,4 +239,61 @@ data_spans = Table(
     Column("rows", Integer, nullable=False),
     Column("loaded_at", DateTime, nullable=False),  # UTC, naive: when the run that wrote it committed
     Column("run_id", Integer),
+)
+
+# --- live status from the open OCPI Locations feeds (issue 15; written by ``data.loader.watch``) -----------
+
+STATUSES = ("AVAILABLE", "BLOCKED", "CHARGING", "INOPERATIVE", "OUTOFORDER", "PLANNED", "REMOVED", "RESERVED",
+            "UNKNOWN")  # OCPI 2.2.1 8.4.22
+
+# One row per feed in the feeds file: the delta cursor (the last good poll's start, sent as date_from) and
+# the counters ``status --json`` shows. Written in the same transaction as the changes a poll found.
+status_feeds = Table(
+    "status_feeds",
+    metadata,
+    Column("feed", String(64), primary_key=True),
+    Column("url", Text),
+    Column("cursor", DateTime),  # the last good poll's start (UTC, naive); NULL before the first
+    Column("last_good_poll", DateTime),  # when that poll finished
+    Column("polls_ok", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),  # failed polls, ever
+    Column("errors_since_good", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime),
+    Column("future_updates", Integer, nullable=False, default=0),  # last_updated after the poll: clamped
+    Column("stale_updates", Integer, nullable=False, default=0),  # last_updated before the cursor: clamped
+    Column("bad_evses", Integer, nullable=False, default=0),  # no uid or not an OCPI status: skipped
+)
+
+# Append-only: a row only when a device's status differs from its previous row.
+status_changes = Table(
+    "status_changes",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("from_time", DateTime, primary_key=True),  # UTC, naive: the EVSE's last_updated, clamped
+    Column("status", String(16), nullable=False),  # one of STATUSES
+    Column("feed", String(64), nullable=False),
+    Index("ix_status_changes_time", "from_time"),
+)
+
+# When each feed's data is known: [from_time, to_time] spans between consecutive good polls. Outside them
+# (before the first poll, across a failed poll, after the last good poll) its devices have no data.
+status_coverage = Table(
+    "status_coverage",
+    metadata,
+    Column("feed", String(64), primary_key=True),
+    Column("from_time", DateTime, primary_key=True),
+    Column("to_time", DateTime, nullable=False),
+)
+
+# Minutes per device per day in each class (data/loader/status_derive.py); the per-hour split is computed on
+# demand from status_changes + status_coverage (40,000 devices x 24 h would be 350 M rows a year).
+STATUS_MINUTES = ("in_use", "available", "reserved", "blocked", "not_working", "unknown", "off", "no_data")
+status_daily = Table(
+    "status_daily",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("device_id", String(64), primary_key=True),
+    *(Column(c, Float, nullable=False) for c in STATUS_MINUTES),
+    **ROLLUP_OPTIONS,
 )

@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
                                             "rest, each its own atomic run (README: Real data in five minutes)")
     every.add_argument("folder", help="a folder of downloaded files (optionally with a load-all.toml)")
     every.add_argument("--plan", action="store_true", help="only say which file goes to which source")
+    watch = sub.add_parser("watch", help="poll the operators' open OCPI Locations feeds; keep status history")
+    watch.add_argument("--feeds", required=True, metavar="FEEDS_FILE", help="TOML; see docs/feeds.example.toml")
+    watch.add_argument("--once", action="store_true", help="poll every feed once, derive, exit (cron, tests)")
+    watch.add_argument("--at", help=argparse.SUPPRESS)  # --once as of this UTC time: replays and tests
+    derive = sub.add_parser("derive-status", help="derive minutes, sessions and rollups from status history")
+    derive.add_argument("--at", help="derive up to this UTC time's last whole hour (default: now)")
     status = sub.add_parser("status", help="what is in the store")
     status.add_argument("--json", action="store_true", help="one JSON object on stdout")
     quarantine_cli.add_parser(sub)
@@ -78,6 +84,28 @@ def _load_all(engine, args) -> int:
     return 1 if any(i.status in ("failed", "refused") for i in items) else 0
 
 
+def _watch(engine, args) -> int:
+    from datetime import UTC, datetime
+
+    from data.loader import status_derive, watch
+    from data.loader.watch_feeds import read_feeds
+
+    _migrate(engine)
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else None
+        at = at.astimezone(UTC).replace(tzinfo=None) if at and at.tzinfo else at
+    except ValueError:
+        print(f"--at {args.at!r} is not an ISO date-time", file=sys.stderr)
+        return 2
+    if args.command == "derive-status":
+        settled = status_derive.derive(engine, at or watch.utcnow())
+        print(f"status derived; settled to {settled}" if settled else "status: nothing to derive")
+        return 0
+    n = watch.watch(engine, read_feeds(args.feeds), once=args.once, at=at)
+    print(f"watch: {n} status changes stored")
+    return 0
+
+
 def _dispatch(engine, args) -> int:
     if args.command == "migrate":
         version = _migrate(engine)
@@ -97,6 +125,8 @@ def _dispatch(engine, args) -> int:
         return quarantine_cli.main(engine, args)
     if args.command == "load-all":
         return _load_all(engine, args)
+    if args.command in ("watch", "derive-status"):
+        return _watch(engine, args)
     from data.loader.status import format_status, store_status
 
     st = store_status(engine)

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 7_402_611_201  # arbitrary, fixed: "the loader's refresh" for this database
 DEFAULT_MAX_BAD_SHARE = 0.20
 REFUSED_SAMPLE = 1000  # quarantine rows a refused run keeps (its run log counts all of them by reason)
+LOCK_NAMES = ("refresh", "watch")  # "watch": one status watcher per store (held for its whole life)
 
 
 class LockBusy(RuntimeError):
@@ -65,23 +66,25 @@ def _now() -> datetime:
 
 
 @contextlib.contextmanager
-def refresh_lock(engine: Engine) -> Iterator[None]:
-    """Hold the store's refresh lock, or raise LockBusy immediately."""
-    busy = "another refresh is running on this store; try again when it has finished"
+def refresh_lock(engine: Engine, name: str = "refresh") -> Iterator[None]:
+    """Hold the store's refresh lock (or another named lock, e.g. "watch"), or raise LockBusy immediately."""
+    busy = (f"another {name} is running on this store; try again when it has finished" if name == "refresh"
+            else f"another {name} process holds this store's {name} lock")
+    key = ADVISORY_LOCK_KEY + LOCK_NAMES.index(name)
     if store.is_postgres(engine):
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}).scalar():
+            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
                 raise LockBusy(busy)
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
         return
     db = engine.url.database
     if not db or db == ":memory:":
         yield  # a private in-memory store has no other process to race with
         return
-    with open(Path(db).with_name(Path(db).name + ".refresh.lock"), "a+") as fh:
+    with open(Path(db).with_name(Path(db).name + f".{name}.lock"), "a+") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -114,7 +114,7 @@ class Accumulator:
         combo = self.combo[dev]
         day = secs // 86_400
         month = start.astype("datetime64[M]").view(np.int64)
-        kwh = sessions["kwh"].to_numpy(float)[keep]
+        kwh = np.nan_to_num(sessions["kwh"].to_numpy(float)[keep])  # NULL (status sessions): no energy known
         hours = (end.view(np.int64) - secs) / 3600.0
         dow, hour = (day - 4) % 7, (secs // 3600) % 24  # 1970-01-01 was a Thursday; Monday = 0
         self.sums["device_month"].add(dev * MONTHS + month + MONTH_BIAS, None, [kwh, hours])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -44,6 +46,8 @@ def store_status(engine: Engine, last: int = 10) -> dict:
         counts["london_devices"] = sum(int(n) for _, n in by_borough)
         data_spans = spans.spans(conn)
         version = store.get_data_version(conn)
+        feeds = status_feeds(conn)
+        status_version = store.get_data_version(conn, "status")
         counts["sessions"] = _sessions_count(conn)
     return {
         "data_version": version,
@@ -59,7 +63,25 @@ def store_status(engine: Engine, last: int = 10) -> dict:
         "spans": spans.as_records(data_spans),
         "provenance": spans.provenance(data_spans),
         "loaded": spans.loaded_text(data_spans),
+        "data_version_status": status_version,
+        "feeds": feeds,
     }
+
+
+def status_feeds(conn, now: datetime | None = None) -> list[dict]:
+    """Each watched feed: last good poll, its lag (seconds since), errors, the clamped/skipped counts."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    f = schema.status_feeds
+    out = []
+    for x in conn.execute(select(f).order_by(f.c.feed)).mappings():
+        good = x["last_good_poll"]
+        out.append({"feed": x["feed"], "url": x["url"], "last_good_poll": _iso(good),
+                    "lag_s": None if good is None else round((now - good).total_seconds()),
+                    "cursor": _iso(x["cursor"]), "polls_ok": x["polls_ok"], "errors": x["errors"],
+                    "errors_since_good": x["errors_since_good"], "last_error": x["last_error"],
+                    "last_error_at": _iso(x["last_error_at"]), "future_updates": x["future_updates"],
+                    "stale_updates": x["stale_updates"], "bad_evses": x["bad_evses"]})
+    return out
 
 
 def format_status(st: dict) -> str:
@@ -74,8 +96,12 @@ def format_status(st: dict) -> str:
              f"data: {st['provenance'] or '(no dated data yet)'}" + (f" ({st['loaded']})" if st["loaded"] else ""),
              *(f"  {x['kind']:<16} {x['source']:<16} as of {x['data_date'] or '-'}  "
                f"{x['span_start'] or '?'} .. {x['span_end'] or '?'}  {x['rows']:,} rows  loaded {x['loaded_at']}"
-               for x in st["spans"]),
-             "last runs:"]
+               for x in st["spans"])]
+    for x in st.get("feeds", []):
+        lag = "never polled" if x["lag_s"] is None else f"last good poll {x['last_good_poll']} ({x['lag_s']} s ago)"
+        lines.append(f"  feed {x['feed']}: {lag}, {x['errors']} errors"
+                     + (f", failing since then: {x['last_error']}" if x["errors_since_good"] else ""))
+    lines.append("last runs:")
     if not st["last_runs"]:
         lines.append("  (none yet)")
     for x in st["last_runs"]:

@@ -56,6 +56,8 @@ def migrate(engine: Engine) -> int:
             for table in schema.ROLLUP_TABLES:  # version 5: WITHOUT ROWID, which only a new table can be
                 _rebuild_sqlite_table(conn, table)
         spans.backfill(conn)  # a store loaded before data_spans existed: spans from what it holds
+        if stored is not None and int(stored) < 7:
+            _kwh_nullable(conn)
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")
@@ -82,6 +84,16 @@ def _rebuild_sqlite_table(conn: Connection, table: Table) -> None:
     conn.exec_driver_sql(f'DROP TABLE "{old}"')
 
 
+def _kwh_nullable(conn: Connection) -> None:
+    """Version 6: sessions.kwh may be NULL (energy not known). SQLite cannot drop NOT NULL in place: the
+    table is rebuilt (its unique index dropped first, then created with the new table)."""
+    if is_postgres(conn):
+        conn.exec_driver_sql("ALTER TABLE sessions ALTER COLUMN kwh DROP NOT NULL")
+        return
+    conn.exec_driver_sql('DROP INDEX IF EXISTS "ux_sessions_device_start"')
+    _rebuild_sqlite_table(conn, schema.sessions)
+
+
 def _get_meta(conn: Connection, key: str) -> str | None:
     t = schema.store_meta
     return conn.execute(select(t.c.value).where(t.c.key == key)).scalar_one_or_none()
@@ -93,19 +105,30 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(t.insert().values(key=key, value=value))
 
 
-def get_data_version(bind: Engine | Connection) -> int:
-    """The store's data version (0 before the first successful refresh)."""
+# Per-kind data versions ("data_version:status", ...): a status poll bumps only its own kind, so caches of the
+# views that never read status keep their keys. The plain "data_version" still changes with every refresh.
+DATA_KINDS = ("status",)
+
+
+def _version_key(kind: str | None) -> str:
+    if kind is not None and kind not in DATA_KINDS:
+        raise ValueError(f"unknown data kind {kind!r} (known: {', '.join(DATA_KINDS)})")
+    return "data_version" if kind is None else f"data_version:{kind}"
+
+
+def get_data_version(bind: Engine | Connection, kind: str | None = None) -> int:
+    """The store's data version (0 before the first successful refresh); ``kind`` names a per-kind one."""
     if isinstance(bind, Engine):
         with bind.connect() as conn:
-            return get_data_version(conn)
-    value = _get_meta(bind, "data_version")
+            return get_data_version(conn, kind)
+    value = _get_meta(bind, _version_key(kind))
     return int(value) if value is not None else 0
 
 
-def bump_data_version(conn: Connection) -> int:
-    """Increment the data version inside the caller's transaction and return the new value."""
-    new = get_data_version(conn) + 1
-    _set_meta(conn, "data_version", str(new))
+def bump_data_version(conn: Connection, kind: str | None = None) -> int:
+    """Increment the (global, or ``kind``'s) data version inside the caller's transaction; returns it."""
+    new = get_data_version(conn, kind) + 1
+    _set_meta(conn, _version_key(kind), str(new))
     return new
 
 

@@ -83,8 +83,13 @@ def _evse_rows(n: int, loc: dict) -> tuple[list[dict], list[dict]]:
 def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     """OCPI Locations -> London devices (one per EVSE) and connectors; bad EVSEs quarantined."""
     parsed = Parsed(SOURCE, location)
+    return parse_records(parsed, records(location, parsed, opts), context)
+
+
+def parse_records(parsed: Parsed, recs: list[tuple[int, dict]], context) -> Parsed:
+    """(record number, Location) pairs already read -> ``parsed``'s devices and connectors tables."""
     devices, cons = [], []
-    for n, loc in records(location, parsed, opts):
+    for n, loc in recs:
         if "evses" not in loc and "coordinates" not in loc:
             raise SourceError(f"object {n} is not an OCPI Location (no coordinates or evses): "
                               "expected OCPI 2.2.1 Locations")

@@ -1,0 +1,93 @@
+"""``data.status_queries`` on a store the watcher filled from the scripted day, against figures computed by
+hand from the script (minute by minute), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from bench.ocpi_fake import Handler, Script, london_points, serve
+from data import schema
+from data import status_queries as q
+from tests.watch_util import faults, london_store, run_day, truth_minutes
+
+WORKING = ("in_use", "available", "reserved")
+
+
+@pytest.fixture(scope="module")
+def script(shared_data):
+    sc = Script(london_points(shared_data), evses=300, seed=7)
+    # One rapid EVSE has been OUTOFORDER since ten days before the day starts.
+    sc.broken = next(i for i in range(300) if sc.kw[i] >= 50 and sc.loc[i] != sc.late and (i, 1) not in sc.reported)
+    sc.times[sc.broken], sc.status[sc.broken] = [sc.times[sc.broken][0] - 10 * 86_400], ["OUTOFORDER"]
+    sc.changes = sorted((t, i) for i in range(300) for t in sc.times[i][1:])
+    return sc
+
+
+@pytest.fixture
+def filled(store_url, shared_data, script, request):
+    httpd, base = serve(script, page=40)
+    Handler.faults = faults(script)
+    engine = london_store(store_url, shared_data, request)
+    run_day(engine, script, base)
+    httpd.shutdown()
+    httpd.server_close()
+    with engine.connect() as conn:
+        devices = pd.read_sql(select(schema.devices), conn).set_index("device_id")
+    return store_url, devices
+
+
+def _counts(truth: dict, uids) -> dict[str, int]:
+    allm = np.concatenate([truth[u] for u in uids])
+    return {c: int((allm == c).sum()) for c in (*WORKING, "not_working", "no_data")}
+
+
+def test_sq001_rates_match_the_script(filled, script):
+    db, devices = filled
+    truth = truth_minutes(script)
+    day = script.day.date().isoformat()
+    rel = q.rapid_reliability(db, day, day).set_index("operator")
+    for op, feed in (("Operator A", "a"), ("Operator B", "b")):
+        uids = [u for i, u in enumerate(script.uid) if script.feed[i] == feed and script.kw[i] >= 50]
+        c = _counts(truth, uids)
+        working = sum(c[k] for k in WORKING)
+        assert rel.at[op, "reliability"] == pytest.approx(working / (working + c["not_working"]), abs=1e-12)
+        assert rel.at[op, "devices"] == len(uids)
+        assert not rel.at[op, "meets_target"]  # the script breaks far more than 1 % of rapid time
+    boroughs = q.minutes(db, day, day, by="borough").set_index("borough")
+    for gss, uids in devices.groupby("gss_code").groups.items():
+        c = _counts(truth, uids)
+        assert boroughs.at[gss, "in_use"] == c["in_use"] and boroughs.at[gss, "no_data"] == c["no_data"]
+
+
+def test_sq002_officer_lists(filled, script):
+    db, _ = filled
+    truth = truth_minutes(script)
+    day = script.day.date().isoformat()
+    occupancy = {u: (m == "in_use").sum() / (m != "no_data").sum() for u, m in truth.items()}
+    busiest = q.by_use(db, day, day, n=3)
+    assert busiest["occupancy"].tolist() == pytest.approx(sorted(occupancy.values(), reverse=True)[:3])
+    least = q.by_use(db, day, day, n=1, busiest=False)
+    assert least["occupancy"].iloc[0] == pytest.approx(min(occupancy.values()))
+    worst = q.least_reliable_rapid(db, day, day, n=1)
+    assert worst["device"].iloc[0] == script.uid[script.broken] and worst["reliability"].iloc[0] == 0.0
+    end = (script.day + timedelta(days=1)).isoformat()
+    broken = q.not_working_for(db, end, days=7)
+    assert broken["device_id"].tolist() == [script.uid[script.broken]] and broken["days"].iloc[0] == 11
+
+
+def test_sq003_current_status_and_feed_age(filled, script):
+    db, _ = filled
+    end = script.day + timedelta(days=1)
+    now = q.current_status(db, (end + timedelta(seconds=30)).isoformat())
+    expected = {u: script.status[i][-1] for i, u in enumerate(script.uid)}
+    assert dict(zip(now["device_id"], now["status"], strict=True)) == expected
+    assert set(now["feed_age_s"]) == {30.0}  # both feeds' last good poll: 24:00
+    live = dict(zip(now["device_id"], now["live"], strict=True))
+    assert {live[u] for u, s in expected.items() if s == "CHARGING"} <= {"in use"}
+    stale = q.current_status(db, (end + timedelta(minutes=10)).isoformat(), stale_after_s=300)
+    assert set(stale["live"]) == {"unknown"}  # a feed older than 5 minutes says nothing about now
