@@ -273,6 +273,12 @@ def load(env: Mapping | None = None) -> Settings:
     )
 
 
+def named_secret(name: str) -> str | None:
+    """A secret whose variable the operator names in a file (a feed's ``token_env``): read when asked, never
+    listed in ENV_VARS, since its name is the operator's choice."""
+    return (os.environ.get(name) or "").strip() or None
+
+
 @functools.cache
 def settings() -> Settings:
     """This process's settings (the environment read once)."""

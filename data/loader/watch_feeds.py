@@ -10,10 +10,11 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+import config
 
 DEFAULT_INTERVAL = 60.0
 DEFAULT_TIMEOUT = 30.0
@@ -45,7 +46,7 @@ def _feed(n: int, raw: dict) -> Feed:
         raise FeedsError(f"{where}: url must be an http(s) URL of the operator's OCPI Locations endpoint")
     token = raw.get("token")
     if raw.get("token_env"):
-        token = os.environ.get(str(raw["token_env"]))
+        token = config.named_secret(str(raw["token_env"]))
         if not token:
             raise FeedsError(f"{where}: environment variable {raw['token_env']} (token_env) is not set")
     try:
