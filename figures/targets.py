@@ -17,7 +17,7 @@ def _projection(series: pd.DataFrame, rate: float | None, until: pd.Timestamp) -
     if rate is None:
         return None
     last = series.iloc[-1]
-    quarters = max(0, int((until - last["quarter"]).days // 91))
+    quarters = max(0, int((until - last["quarter"]).days / (365.25 / 4)))  # whole quarters up to the target date
     dates = [last["quarter"] + pd.DateOffset(months=3 * q) for q in range(quarters + 1)]
     return dict(type="scatter", x=dates, y=[float(last["devices"]) + rate * q for q in range(quarters + 1)],
                 mode="lines", name=f"At the last four quarters' run-rate ({rate:,.0f} a quarter)",
