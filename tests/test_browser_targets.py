@@ -29,6 +29,13 @@ paths[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true,
                                                clientX: r.x + r.width / 2, clientY: r.y + r.height / 2}));
 """
 WESTMINSTER = "E09000033"
+PNG_OF_GRAPH = """
+const done = arguments[arguments.length - 1];
+const gd = document.getElementById(arguments[0]).querySelector('.js-plotly-plot');
+const opts = gd._context.toImageButtonOptions;
+Plotly.toImage(gd, {format: opts.format, width: opts.width, height: opts.height, scale: opts.scale})
+    .then(url => done({url: url.slice(0, 40), opts: opts})).catch(e => done({error: String(e)}));
+"""
 
 
 @pytest.fixture(scope="module")
@@ -137,4 +144,13 @@ def test_tgb003_a_link_sets_the_panels_and_their_controls(context_app):
     assert _js(duo, checked, f"#{ids.TARGETS_BASIS}") == "plugin_vehicles"
     assert _js(duo, checked, f"#{ids.SERIES_EVENTS}") == "off"
     assert "Events" not in _legend(duo, ids.TARGETS_GRAPH)
+    # each panel's camera button saves a slide-sized PNG named for it, its subtitle carrying the sources
+    duo.driver.set_script_timeout(60)
+    for graph, name, source in ((ids.TARGETS_GRAPH, "london-ev-2030-tracker", "Counts: DfT"),
+                                (ids.WHERE_GRAPH, "london-ev-where-next", "devices: DfT"),
+                                (ids.PEERS_GRAPH, "london-ev-peers", "sources:")):
+        duo.wait_for_contains_text(f"#{graph} .gtitle-subtitle", source, timeout=45)
+        out = duo.driver.execute_async_script(PNG_OF_GRAPH, graph)
+        assert "error" not in out and out["url"].startswith("data:image/png"), out
+        assert (out["opts"]["filename"], out["opts"]["width"], out["opts"]["scale"]) == (name, 1920, 2)
     assert duo.get_logs() == []

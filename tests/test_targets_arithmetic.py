@@ -152,3 +152,31 @@ def test_tgt010_figures_are_valid_plotly():
     pb = peer_bars(result, peers.MEASURES, title="t", subtitle="s")
     go.Figure(pb.to_plotly_json())
     assert pb.data[0].text == ("2.00", "2.83", "3.46") and "Residents per km²: 3,000" in pb.data[0].hovertext[0]
+
+
+def test_tgt011_the_context_keys_travel_in_a_deck_slide_and_the_reducer_leaves_link_changes_alone():
+    from layouts import ids
+    from state import urlstate
+    from state.context import control_values, reduce_context
+    from state.reducers import add_slide
+    from state.selection import default_state
+
+    state = {**default_state(("2024-01-01", "2024-12-31")), "boroughs": ["E09000033"], "track": "dft_rapid",
+             "basis": "plugin_vehicles", "events": "off"}
+    slide = add_slide([], "Rapid", "note", state, {})[0]
+    known = {"bounds": ("2024-01-01", "2024-12-31"), "boroughs": {"E09000033", "E09000001"}, "operators": set()}
+    back, _, fell_back = urlstate.from_query(slide["q"], **known)
+    assert (back["track"], back["basis"], back["events"], fell_back) == ("dft_rapid", "plugin_vehicles", "off", [])
+    assert control_values(slide["q"]) == ("dft_rapid", "plugin_vehicles", "off")
+    assert control_values("?track=sessions") == ("dft_total", "population", "on")
+    default = default_state(("2024-01-01", "2024-12-31"))
+    # a control the user moved: the state follows
+    assert reduce_context(default, ids.TARGETS_TRACK, "dft_rapid", "?track=dft_total")["track"] == "dft_rapid"
+    # a control moved because the link did: the state callback owns that step
+    assert reduce_context(default, ids.TARGETS_TRACK, "dft_rapid", slide["q"]) is None
+    click = {"points": [{"customdata": "E09000001"}]}
+    assert reduce_context(default, ids.WHERE_GRAPH, click, "")["boroughs"] == ["E09000001"]
+    assert reduce_context({**default, "boroughs": ["E09000001"]}, ids.PEERS_GRAPH, click, "")["boroughs"] == []
+    assert reduce_context(default, ids.PEERS_COMPARE, 1, "", ["E09000033", "E09000001"])["boroughs"] == [
+        "E09000033", "E09000001"]
+    assert reduce_context(default, ids.PEERS_COMPARE, 1, "", None) is None
