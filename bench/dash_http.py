@@ -4,8 +4,10 @@ from __future__ import annotations
 
 
 def callback_body(app, output_id: str, values: dict, changed: list[str]) -> dict:
-    """The body for the callback whose first output is ``output_id``; values maps 'id.prop' to a value."""
-    key = next(k for k in app.callback_map if k.lstrip(".").startswith(f"{output_id}."))
+    """The body for the callback whose first output is ``output_id``; values maps 'id.prop' to a value. A second
+    writer of that output (``allow_duplicate``, its key carries '@hash') is skipped: tests name the primary one."""
+    key = next(k for k in app.callback_map
+               if k.lstrip(".").startswith(f"{output_id}.") and "@" not in k.lstrip(".").split("...")[0])
     cb = app.callback_map[key]
 
     def spec(items):

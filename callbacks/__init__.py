@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from callbacks import compare, deck, exports, header, map, series, share, state, summaries  # noqa: F401
+from callbacks import (  # noqa: F401
+    compare,
+    context_state,
+    deck,
+    exports,
+    header,
+    map,
+    peers,
+    series,
+    share,
+    state,
+    summaries,
+    targets,
+    where_next,
+)
 from callbacks.registry import register
 
 __all__ = ["register"]

@@ -9,6 +9,7 @@ from callbacks.registry import callback
 from data import metrics
 from figures.series import hour_of_week, time_series
 from layouts import ids
+from views import events as events_view
 from views import series as view
 from views.common import empty_reason
 
@@ -34,7 +35,9 @@ def update_series(src, state):
     m = metrics.metric(state["metric"])
     fig = time_series(ln.frame, ln.names, title=f"{m.label} by {ln.granularity}",
                       subtitle=f"{view.scope_text(state)} · {state['from']} to {state['to']}",
-                      y_title=m.unit, london_label=view.london_label(state["metric"]), official=ln.official)
+                      y_title=m.unit, london_label=view.london_label(state["metric"]), official=ln.official,
+                      events=events_view.for_chart(src, state, state["from"], state["to"],
+                                                 tuple(dict.fromkeys(ln.frame["area"]))))
     return fig, False, None
 
 

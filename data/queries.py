@@ -286,3 +286,33 @@ def device_detail(db: str, version: str, device_id: str, start: str, end: str) -
     return {**dict(dev._mapping), "installed_on": dev.installed_on.isoformat() if dev.installed_on else None,
             "connectors": [(p.connector_type, p.rated_kw) for p in plugs],
             "sessions": int(use[0] or 0), "kwh": float(use[1] or 0.0), "plugged_hours": float(use[2] or 0.0)}
+
+
+@cache.memoize()
+def official_devices(db: str, version: str) -> pd.DataFrame:
+    """DfT's official quarterly counts per area, all devices and rapid (the 2030 tracker, where next)."""
+    o = s.official_device_stats.c
+    frame = _frame(db, select(o.la_code, _raw_date(o.quarter), o.total_devices, o.rapid_devices,
+                              o.rapid_threshold_kw, o.source).order_by(o.quarter, o.la_code))
+    frame["quarter"] = _datetimes(frame["quarter"])
+    return frame
+
+
+@cache.memoize()
+def targets(db: str, version: str) -> pd.DataFrame:
+    """Every loaded target, by name."""
+    t = s.targets.c
+    frame = _frame(db, select(t.name, t.measure, t.value, t.low, t.high, _raw_date(t.target_date), t.scope,
+                              t.source, t.source_url).order_by(t.name))
+    frame["target_date"] = _datetimes(frame["target_date"])
+    return frame
+
+
+@cache.memoize()
+def events(db: str, version: str) -> pd.DataFrame:
+    """Every loaded event, oldest first."""
+    e = s.events.c
+    frame = _frame(db, select(_raw_date(e.date), e.title, e.detail, e.gss_code, e.kind, e.source)
+                   .order_by(e.date, e.title))
+    frame["date"] = _datetimes(frame["date"])
+    return frame

@@ -297,3 +297,32 @@ status_daily = Table(
     *(Column(c, Float, nullable=False) for c in STATUS_MINUTES),
     **ROLLUP_OPTIONS,
 )
+
+# --- targets and context (issue 17) ----------------------------------------------------
+
+# A published target, counted in one measure (data/vocabulary.py TARGET_MEASURES), for London or a borough.
+targets = Table(
+    "targets",
+    metadata,
+    Column("name", String(160), primary_key=True),
+    Column("measure", String(32), nullable=False),  # "dft_total" | "dft_rapid"
+    Column("value", Float, nullable=False),
+    Column("low", Float),  # a published range, when the source gives one
+    Column("high", Float),
+    Column("target_date", Date, nullable=False),
+    Column("scope", String(9), nullable=False),  # E12000007 (London) or a borough's GSS code
+    Column("source", Text, nullable=False),
+    Column("source_url", Text),
+)
+
+# Dated events drawn as markers on every time series (policy, a statistics change, a local scheme).
+events = Table(
+    "events",
+    metadata,
+    Column("date", Date, primary_key=True),
+    Column("title", String(160), primary_key=True),
+    Column("detail", Text),
+    Column("gss_code", String(9)),  # NULL: all London
+    Column("kind", String(16), nullable=False),  # "policy" | "data" | "local"
+    Column("source", Text, nullable=False),
+)

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data.vocabulary import DAYS
+from figures.events import event_layer
 from figures.theme import HEATMAP_HEIGHT, LONDON_COLOUR, PALETTE, SERIES_HEIGHT, figure
 
 
@@ -17,8 +18,9 @@ def _colour(areas: list[str], london: str) -> dict[str, str]:
 
 def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_title: str,
                 subtitle: str | None = None, london: str = "London", london_label: str = "London",
-                official: pd.DataFrame | None = None) -> go.Figure:
-    """One line per area (London dashed), optional official counts as diamonds in the same colour."""
+                official: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> go.Figure:
+    """One line per area (London dashed), optional official counts as diamonds in the same colour, optional
+    event markers (figures.events)."""
     seen = list(dict.fromkeys(frame["area"]))
     areas = [a for a in seen if a != london] + [a for a in seen if a == london]  # the reference line last
     colours = _colour(areas, london)
@@ -42,10 +44,11 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
         # One legend entry explains every diamond (one per area would double the legend).
         traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="DfT official count (quarterly)",
                                  marker=dict(color="#777", size=10, symbol="diamond-open", line=dict(width=2))))
+    marks, marks_layout = event_layer(events)
     # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
-    return figure(traces, title=title, subtitle=subtitle, height=SERIES_HEIGHT, dragmode="zoom", hovermode="x unified",
+    return figure(traces + marks, title=title, subtitle=subtitle, height=SERIES_HEIGHT, dragmode="zoom", hovermode="x unified",
                        margin=dict(b=96), legend=dict(yref="container", y=0.01, yanchor="bottom"),
-                       yaxis=dict(title=dict(text=y_title), fixedrange=True, rangemode="tozero"))
+                       yaxis=dict(title=dict(text=y_title), fixedrange=True, rangemode="tozero"), **marks_layout)
 
 
 def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None,

@@ -56,3 +56,4 @@ def figure(traces: list[dict], *, title: str | None = None, subtitle: str | None
         yaxis=dict(automargin=True),
     )
     return go.Figure({"data": traces, "layout": _merge(shared, layout)}, _validate=False)
+TRACKER_HEIGHT, WHERE_NEXT_HEIGHT, PEERS_HEIGHT = 460, 880, 360  # issue 17's panels

@@ -13,13 +13,13 @@ GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
                                          "filename": "london-ev-chart"}}
 
 
-def series_panel(granularity: str) -> html.Section:
+def series_panel(granularity: str, events_toggle=None) -> html.Section:
     """Graphs start hidden behind the message slot until their callbacks fill them."""
     return html.Section([
         html.Div([html.H2("Over time"), dcc.RadioItems(
             id=ids.SERIES_GRANULARITY, value=granularity, inline=True, className="radios",
-            options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")])],
-            className="panel-title"),
+            options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")]),
+            events_toggle], className="panel-title"),
         html.Div(id=ids.SERIES_MESSAGE),
         html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": f"{SERIES_HEIGHT}px"}), id=ids.SERIES_WRAP,
                  role="figure", **{"aria-describedby": ids.SERIES_SUMMARY}),

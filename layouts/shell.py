@@ -9,8 +9,11 @@ from layouts.compare_panel import compare_panel
 from layouts.filters import filter_bar
 from layouts.header import header, metric_help
 from layouts.map_panel import map_panel
+from layouts.peers_panel import peers_panel
 from layouts.series_panel import series_panel
 from layouts.share import notice_area, present_banner, share_bar, share_stores
+from layouts.targets_panel import events_toggle, targets_panel
+from layouts.where_next_panel import where_next_panel
 
 
 def shell(ctx: dict) -> html.Div:
@@ -29,7 +32,10 @@ def shell(ctx: dict) -> html.Div:
         metric_help(),
         html.Main([
             map_panel(ctx["tile_url"], ctx["tile_attribution"], ctx["borough_features"], ctx["points_hideout"]),
-            series_panel(state["granularity"]),
+            series_panel(state["granularity"], events_toggle(state["events"])),
             compare_panel(),
+            targets_panel(state),
+            where_next_panel(),
+            peers_panel(),
         ], className="panels"),
     ], className="app")

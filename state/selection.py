@@ -9,9 +9,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from data import metrics
-from data.vocabulary import LOCATION_TYPES, POWER_BANDS, band_label
+from data.vocabulary import (
+    EVENT_DISPLAY,
+    LOCATION_TYPES,
+    POWER_BANDS,
+    TARGET_BASES,
+    TARGET_MEASURES,
+    band_label,
+)
 
 GRANULARITY_CHOICES = ("auto", "day", "week", "month")
+# Issue 17: the tracker's measure, the basis of a borough's share of a target, event markers shown or not.
+CONTEXT_CHOICES = {"track": tuple(TARGET_MEASURES), "basis": TARGET_BASES, "events": EVENT_DISPLAY}
+CONTEXT_DEFAULTS = {key: choices[0] for key, choices in CONTEXT_CHOICES.items()}
 DEFAULT_SPAN_DAYS = 364
 
 
@@ -21,7 +31,7 @@ def default_state(bounds: tuple[str, str] | None) -> dict:
     lo = max(date.fromisoformat(bounds[0]), hi - timedelta(days=DEFAULT_SPAN_DAYS)) if bounds else hi
     return {"boroughs": [], "from": lo.isoformat(), "to": hi.isoformat(), "bands": list(POWER_BANDS),
             "operators": [], "locations": list(LOCATION_TYPES), "metric": metrics.DEFAULT_METRIC,
-            "denominator": metrics.DEFAULT_DENOMINATOR, "granularity": "auto"}
+            "denominator": metrics.DEFAULT_DENOMINATOR, "granularity": "auto", **CONTEXT_DEFAULTS}
 
 
 def _iso(value, fallback: str) -> str:
@@ -56,6 +66,7 @@ def clean_state(raw, *, bounds, boroughs, operators) -> dict:
         "denominator": raw.get("denominator") if raw.get("denominator") in metrics.DENOMINATORS
         else base["denominator"],
         "granularity": raw.get("granularity") if raw.get("granularity") in GRANULARITY_CHOICES else "auto",
+        **{k: raw.get(k) if raw.get(k) in choices else CONTEXT_DEFAULTS[k] for k, choices in CONTEXT_CHOICES.items()},
     }
 
 

@@ -47,7 +47,8 @@ def _full_state(db: str) -> tuple[dict, dict]:
     operator = "ubitricity"  # lamp-post chargers: slow, on-street, in both boroughs of the demo
     state = {"boroughs": [WESTMINSTER, KENSINGTON], "from": lo, "to": hi, "bands": ["slow", "rapid"],
              "operators": [operator], "locations": ["on-street", "destination"], "metric": "energy",
-             "denominator": "per_100k", "granularity": "month"}
+             "denominator": "per_100k", "granularity": "month", "track": "dft_rapid", "basis": "plugin_vehicles",
+             "events": "off"}
     return state, {"lat": 51.5, "lon": -0.15, "zoom": 12, "theme": "dark", "present": False}
 
 

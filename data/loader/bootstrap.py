@@ -18,6 +18,7 @@ def ensure_seeded(engine: Engine | None = None, scale: str = "london", seed: int
     """Migrate, and seed the demo London when the store has no devices; True if it seeded."""
     engine = engine or get_engine()
     store.migrate(engine)
+    seed_reference(engine)
     if store.table_count(engine, schema.devices):
         return False
     from data.loader.demo import build_demo
@@ -29,3 +30,16 @@ def ensure_seeded(engine: Engine | None = None, scale: str = "london", seed: int
         log.warning("another process is already seeding the store; serving what is there")
         return False
     return True
+
+
+def seed_reference(engine: Engine) -> list[str]:
+    """Load the shipped targets and events (data/reference) into a store that holds none; the names loaded."""
+    from data.loader.sources import SOURCES
+    from data.loader.sources.context import DEFAULT_FILES
+
+    loaded = []
+    for source, path in DEFAULT_FILES.items():
+        if not store.table_count(engine, getattr(schema, source)):
+            SOURCES[source](engine, str(path))
+            loaded.append(source)
+    return loaded

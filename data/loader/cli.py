@@ -115,6 +115,9 @@ def _dispatch(engine, args) -> int:
         from data.loader.demo import build_demo
 
         _migrate(engine)
+        from data.loader.bootstrap import seed_reference
+
+        seed_reference(engine)  # the shipped targets and events, when the store holds none
         run_id = build_demo(engine, scale=args.scale, seed=args.seed)
         print(f"run {run_id}: demo London (scale {args.scale}, seed {args.seed}) is in the store")
         return 0

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from data.loader.sources import (
     boundaries,
+    context,
     denominators,
     dft_devices,
     ncr,
@@ -28,4 +29,6 @@ SOURCES: dict[str, Callable] = {
     "dft-devices": dft_devices.load,
     "population": denominators.loader("population"),
     "plugin-vehicles": denominators.loader("plugin-vehicles"),
+    "targets": context.loader("targets"),
+    "events": context.loader("events"),
 }

@@ -1,0 +1,50 @@
+"""The state steps issue 17's panels add: their controls, clicks on their bars, "compare with peers", and the
+controls following a link (back, forward, a deck slide)."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, no_update
+
+from callbacks.common import guarded, source, validated
+from callbacks.registry import callback
+from layouts import ids
+from state.context import CLICK_GRAPHS, CONTEXT_CONTROLS, control_values, reduce_context
+from views import peers
+
+
+@callback(
+    *[Output(control, "value") for control in CONTEXT_CONTROLS],
+    Input(ids.URL, "search"),
+)
+@guarded(lambda _alert: (no_update,) * len(CONTEXT_CONTROLS))
+def follow_link(search):
+    """Each control shows what the link says."""
+    return control_values(search)
+
+
+@callback(
+    Output(ids.STATE, "data", allow_duplicate=True),
+    *[Input(control, "value") for control in CONTEXT_CONTROLS],
+    *[Input(graph, "clickData") for graph in CLICK_GRAPHS],
+    Input(ids.PEERS_COMPARE, "n_clicks"),
+    State(ids.URL, "search"),
+    State(ids.STATE, "data"),
+    prevent_initial_call=True,
+)
+@guarded(lambda _alert: no_update)
+def update_context_state(*args):
+    """A control, a bar click or "compare with peers" -> the next state (validated)."""
+    *_, search, state = args
+    trigger = ctx.triggered_id
+    src = source()
+    old = validated(state, src)
+    value = ctx.triggered[0]["value"] if ctx.triggered else None
+    group = None
+    if trigger == ids.PEERS_COMPARE:
+        result, _ = peers.frame(src, old)
+        group = list(result["gss_code"]) if result is not None else None
+    new = reduce_context(old, trigger, value, search, group)
+    if new is None:
+        return no_update
+    new = validated(new, src)
+    return new if new != old else no_update
