@@ -49,6 +49,12 @@ def migrate(engine: Engine) -> int:
         if stored is not None and int(stored) < 5 and not is_postgres(conn):
             for table in schema.ROLLUP_TABLES:  # version 5: WITHOUT ROWID, which only a new table can be
                 _rebuild_sqlite_table(conn, table)
+        if stored is not None and int(stored) < 6:
+            # Version 6: rollup_how_band's key puts the borough before the month (a new key needs a new table),
+            # and the new rollup_how_band_london (created empty above) is filled.
+            schema.rollup_how_band.drop(conn)
+            schema.rollup_how_band.create(conn)
+            derived.build_derived(conn, (schema.rollup_how_band, schema.rollup_how_band_london))
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")
