@@ -11,7 +11,6 @@ from figures.compare import ranking_bars
 from layouts import ids
 from layouts.compare_panel import compare_table
 from views import compare as view
-from views.common import empty_reason
 
 
 @callback(
@@ -31,13 +30,14 @@ def compare_panel(state, tab=None):
     return (*update_compare(state), compare_words(state), compare_rows(state) if tab == "table" else no_update)
 
 
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
 @panel
 def compare_words(src, state):
     """One sentence naming the highest and lowest borough."""
-    if empty_reason(state):
+    result, _ = view.ranked(src, state)
+    if result is None:  # the chart shows a message instead (an empty selection or store)
         return []
-    ranked = view.comparison_frame(src, state)
-    return html.P(view.compare_summary(ranked, metrics.title(state["metric"], state["denominator"])))
+    return html.P(view.compare_summary(result[0], metrics.title(state["metric"], state["denominator"])))
 
 
 @guarded(lambda alert: (no_update, True, alert))

@@ -40,6 +40,7 @@ def series_panel(state, table_open=False):
     return with_table(ids.SERIES_TABLE_DETAILS, update_series, 3, series_words, series_rows, state, table_open)
 
 
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
 @panel
 def series_words(src, state):
     """One sentence saying what the time series shows."""
@@ -48,6 +49,7 @@ def series_words(src, state):
     return html.P(view.series_summary(view.series_frame(src, state), metrics.metric(state["metric"]).label))
 
 
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
 @panel
 def series_rows(src, state):
     """The time series as a table."""
@@ -89,12 +91,14 @@ def heatmap_panel(state, table_open=False):
                       table_open)
 
 
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
 @panel
 def heatmap_words(src, state):
     """One sentence saying when sessions start."""
     return [] if empty_reason(state) else html.P(view.heatmap_summary(view.heatmap(src, state)))
 
 
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
 @panel
 def heatmap_rows(src, state):
     """The hour-of-week figures as a table."""
