@@ -60,3 +60,13 @@ def test_trn002_callbacks_and_the_layout_are_no_store_and_compressed_when_asked(
     layout = c.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert layout.headers["Cache-Control"] == "no-store" and layout.headers["Content-Encoding"] == "gzip"
     assert b"share-link-opened" in gzip.decompress(layout.data)
+
+
+def test_trn003_assets_are_compressed_and_a_revalidation_is_a_304(client):
+    _, c = client
+    index = c.get("/").get_data(as_text=True)
+    asset = re.search(r'src="(/assets/plotly[^"]+)"', index).group(1)
+    first = c.get(asset, headers={"Accept-Encoding": "br"})
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
+    again = c.get(asset, headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data  # a repeat visit does not move the file again

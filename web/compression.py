@@ -7,7 +7,7 @@ callback responses are small and compressed per request at a fast level.
 
 from __future__ import annotations
 
-from flask import Flask, Request
+from flask import Flask, Request, Response, request
 from flask_compress import Compress
 
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
@@ -38,3 +38,12 @@ def install(server: Flask) -> None:
     server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=4, COMPRESS_LEVEL=6,
                          COMPRESS_MIN_SIZE=500, COMPRESS_CACHE_KEY=_key, COMPRESS_CACHE_BACKEND=StaticCache)
     Compress(server)
+
+    @server.after_request  # registered after Compress's, so it runs before it
+    def _buffer_static(response: Response) -> Response:
+        """Assets are sent as file streams, which Flask-Compress compresses without its cache and without
+        answering a revalidation with 304: read them into the response first (they are small files)."""
+        if response.is_streamed and response.status_code == 200 and request.path.startswith(STATIC_PREFIXES):
+            response.direct_passthrough = False
+            response.set_data(response.get_data())
+        return response
