@@ -12,6 +12,7 @@ import config
 import web
 from cache import cache
 from layouts.page import build_layout
+from web import compression
 from web.caching import cache_config
 from web.errors import callback_error
 
@@ -28,6 +29,7 @@ def create_app(database_url: str | None = None, cache_overrides: dict | None = N
     app.server.config["DATABASE_URL"] = cfg.database_url
     app.server.config["EVCHARGE_SETTINGS"] = cfg
     cache.init_app(app.server, config={**cache_config(cfg), **(cache_overrides or {})})
+    compression.install(app.server)  # brotli or gzip as the browser asks (Flask-Compress)
     app.layout = build_layout
     callbacks.register(app)
     return app

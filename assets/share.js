@@ -14,6 +14,22 @@
 
     function sameQuery(a, b) { return norm(a) === norm(b); }
 
+    var openedAtLoad = false;
+    var opened = 0;
+    // Back and forward open the entry's link: a new count each time, so going back to a link seen before
+    // (the same query string) is still a change Dash acts on.
+    window.addEventListener("popstate", function () {
+        opened += 1;
+        window.dash_clientside.set_props("share-link-opened", {data: {q: window.location.search, n: opened}});
+    });
+    // A table alternative is built only while its <details> is open: report "open" (Dash's html.Details does not).
+    document.addEventListener("toggle", function (event) {
+        var el = event.target;
+        if (el && el.tagName === "DETAILS" && el.id && el.classList.contains("lazy-table")) {
+            window.dash_clientside.set_props(el.id, {open: el.open});
+        }
+    }, true);
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evshare: {
             pushLink: function (query) {
@@ -23,10 +39,16 @@
                     // Panning and zooming the map updates the link in place: back steps through selections.
                     var onlyMap = window.location.search && norm(query, MAP_KEYS) === norm(window.location.search, MAP_KEYS);
                     window.history[onlyMap ? "replaceState" : "pushState"]({}, "", window.location.pathname + "?" + query);
-                    // Tell the dcc.Location, so that back and forward compare against this entry.
-                    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+                    // No "_dashprivate_pushstate" for the dcc.Location: our own push is not a link opened, so it
+                    // fires nothing; back and forward come in through the popstate listener below.
                 }
                 return nu;
+            },
+            openLink: function () {
+                // The link the page was opened with, once (the dcc.Location reports its path at mount).
+                if (openedAtLoad) { return window.dash_clientside.no_update; }
+                openedAtLoad = true;
+                return window.location.search ? {q: window.location.search, n: 0} : window.dash_clientside.no_update;
             },
             applyView: function (view) {
                 var v = view || {};

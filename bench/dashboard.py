@@ -20,6 +20,7 @@ from app import create_app
 from bench.dash_http import post
 from cache import cache
 from data import queries
+from data.vocabulary import POWER_BANDS
 from layouts import ids
 from state.selection import default_state
 
@@ -77,12 +78,20 @@ def sample_states(db: str, n: int, seed: int = 1) -> list[dict]:
     codes = list(queries.borough_frame(db, version, bounds[1])["gss_code"])
     rng, base = random.Random(seed), default_state(bounds)
     days = [d.isoformat() for d in __import__("pandas").date_range(bounds[0], bounds[1], freq="7D").date]
+    operators = list(queries.operator_names(db, version))
     out = []
     for _ in range(n):
         lo, hi = sorted(rng.sample(days, 2))
-        out.append({**base, "boroughs": rng.sample(codes, rng.choice([0, 1, 2, 3])), "from": lo, "to": hi,
-                    "metric": rng.choice(["sessions", "energy", "utilisation", "sessions_per_device_day", "devices"]),
-                    "denominator": rng.choice(["per_device", "per_100k", "per_km2", "per_plugin", "total"])})
+        state = {**base, "boroughs": rng.sample(codes, rng.choice([0, 1, 2, 3])), "from": lo, "to": hi,
+                 "metric": rng.choice(["sessions", "energy", "utilisation", "sessions_per_device_day", "devices"]),
+                 "denominator": rng.choice(["per_device", "per_100k", "per_km2", "per_plugin", "total"])}
+        kind = rng.random()  # a quarter band-filtered, a sixth operator-filtered (the rollups those read differ)
+        if kind < 0.25:
+            picked = set(rng.sample(POWER_BANDS, rng.choice([1, 2, 3])))
+            state["bands"] = [b for b in POWER_BANDS if b in picked]
+        elif kind < 0.42 and operators:
+            state["operators"] = sorted(rng.sample(operators, rng.choice([1, 2])))
+        out.append(state)
     return out
 
 

@@ -13,7 +13,6 @@ from callbacks import (  # noqa: F401
     series,
     share,
     state,
-    summaries,
     targets,
     where_next,
 )

@@ -1,8 +1,8 @@
-"""Borough comparison callbacks: ranked bars, and the same figures as a table while its tab is open."""
+"""Borough comparison callback: ranked bars, their sentence, and the same figures as a table while its tab is open."""
 
 from __future__ import annotations
 
-from dash import Input, Output, no_update
+from dash import Input, Output, ctx, html, no_update
 
 from callbacks.common import guarded, message, panel
 from callbacks.registry import callback
@@ -17,8 +17,29 @@ from views import compare as view
     Output(ids.COMPARE_GRAPH, "figure"),
     Output(ids.COMPARE_WRAP, "hidden"),
     Output(ids.COMPARE_MESSAGE, "children"),
+    Output(ids.COMPARE_SUMMARY, "children"),
+    Output(ids.COMPARE_TABLE, "children"),
     Input(ids.STATE, "data"),
+    Input(ids.COMPARE_TABS, "active_tab"),
 )
+@guarded(lambda alert: (no_update, True, alert, [], []))
+def compare_panel(state, tab=None):
+    """The chart and its sentence on a new state; the table only while its tab is open (one request for all)."""
+    if ctx.triggered_id == ids.COMPARE_TABS:
+        return no_update, no_update, no_update, no_update, update_compare_table(state, tab)
+    return (*update_compare(state), compare_words(state), compare_rows(state) if tab == "table" else no_update)
+
+
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
+@panel
+def compare_words(src, state):
+    """One sentence naming the highest and lowest borough."""
+    result, _ = view.ranked(src, state)
+    if result is None:  # the chart shows a message instead (an empty selection or store)
+        return []
+    return html.P(view.compare_summary(result[0], metrics.title(state["metric"], state["denominator"])))
+
+
 @guarded(lambda alert: (no_update, True, alert))
 @panel
 def update_compare(src, state):
@@ -36,11 +57,6 @@ def update_compare(src, state):
     return fig, False, None
 
 
-@callback(
-    Output(ids.COMPARE_TABLE, "children"),
-    Input(ids.STATE, "data"),
-    Input(ids.COMPARE_TABS, "active_tab"),
-)
 @guarded(lambda alert: alert)
 def update_compare_table(state, tab):
     """The same figures as a table, built only while its tab is open: its 330 cells as Dash components were

@@ -9,17 +9,18 @@ from callbacks.common import guarded, source, validated
 from callbacks.registry import callback
 from layouts import ids
 from state.context import CLICK_GRAPHS, CONTEXT_CONTROLS, control_values, reduce_context
+from state.reducers import opened_query
 from views import peers
 
 
 @callback(
     *[Output(control, "value") for control in CONTEXT_CONTROLS],
-    Input(ids.URL, "search"),
+    Input(ids.LINK_OPENED, "data"),
 )
 @guarded(lambda _alert: (no_update,) * len(CONTEXT_CONTROLS))
-def follow_link(search):
-    """Each control shows what the link says."""
-    return control_values(search)
+def follow_link(opened):
+    """Each control shows what an opened link (at load, back/forward, a deck slide) says."""
+    return control_values(opened_query(opened))
 
 
 @callback(
@@ -27,14 +28,15 @@ def follow_link(search):
     *[Input(control, "value") for control in CONTEXT_CONTROLS],
     *[Input(graph, "clickData") for graph in CLICK_GRAPHS],
     Input(ids.PEERS_COMPARE, "n_clicks"),
-    State(ids.URL, "search"),
+    State(ids.LINK_OPENED, "data"),
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
 @guarded(lambda _alert: no_update)
 def update_context_state(*args):
     """A control, a bar click or "compare with peers" -> the next state (validated)."""
-    *_, search, state = args
+    *_, opened, state = args
+    search = opened_query(opened)
     trigger = ctx.triggered_id
     src = source()
     old = validated(state, src)

@@ -9,7 +9,7 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks.registry import callback
 from layouts import ids
 from state import urlstate
-from state.reducers import add_slide, link_deck, step, uploaded_deck, with_present
+from state.reducers import add_slide, link_deck, opened_query, step, uploaded_deck, with_present
 
 
 @callback(
@@ -17,7 +17,7 @@ from state.reducers import add_slide, link_deck, step, uploaded_deck, with_prese
     Output(ids.DECK_POS, "data", allow_duplicate=True),
     Input(ids.DECK_ADD, "n_clicks"),
     Input(ids.DECK_UPLOAD, "contents"),
-    Input(ids.URL, "search"),
+    Input(ids.LINK_OPENED, "data"),
     State(ids.DECK_TITLE, "value"),
     State(ids.DECK_NOTE, "value"),
     State(ids.STATE, "data"),
@@ -25,19 +25,19 @@ from state.reducers import add_slide, link_deck, step, uploaded_deck, with_prese
     State(ids.DECK, "data"),
     prevent_initial_call=True,
 )
-def update_deck(_add, upload, search, title, note, state, view, deck):
+def update_deck(_add, upload, opened, title, note, state, view, deck):
     """Add the current view, import a JSON deck, or take the deck a link carries."""
     if ctx.triggered_id == ids.DECK_ADD:
         return add_slide(deck, title, note, state, view), no_update
     if ctx.triggered_id == ids.DECK_UPLOAD:
         slides = uploaded_deck(upload)
         return (slides, -1) if slides else (no_update, no_update)
-    slides = link_deck(search)
+    slides = link_deck(opened_query(opened))
     return (slides, 0) if slides else (no_update, no_update)
 
 
 @callback(
-    Output(ids.URL, "search"),
+    Output(ids.LINK_OPENED, "data", allow_duplicate=True),
     Output(ids.DECK_POS, "data"),
     Input(ids.DECK_PREV, "n_clicks"),
     Input(ids.DECK_NEXT, "n_clicks"),
@@ -46,13 +46,14 @@ def update_deck(_add, upload, search, title, note, state, view, deck):
     State(ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-def step_deck(_prev, _next, deck, pos, view):
+def step_deck(prev, nxt, deck, pos, view):
     """Open the previous or next slide (its link), staying in presentation mode."""
     deck = urlstate.clean_deck(deck)
     new = step(pos if isinstance(pos, int) else -1, len(deck), -1 if ctx.triggered_id == ids.DECK_PREV else 1)
     if new < 0 or new == pos:
         return no_update, no_update
-    return "?" + with_present(deck[new]["q"], urlstate.clean_view(view or {})["present"]), new
+    query = "?" + with_present(deck[new]["q"], urlstate.clean_view(view or {})["present"])
+    return {"q": query, "n": f"deck-{prev or 0}-{nxt or 0}"}, new
 
 
 @callback(Output(ids.DECK_STATUS, "children"), Input(ids.DECK, "data"), Input(ids.DECK_POS, "data"))

@@ -1,14 +1,16 @@
-"""Time-series panel callbacks: the metric over time and the hour-of-week heatmap."""
+"""Time-series panel callbacks: the metric over time and the hour-of-week heatmap, each with its sentence for
+screen readers and its table (built only while the table's <details> is open)."""
 
 from __future__ import annotations
 
-from dash import Input, Output, no_update
+from dash import Input, Output, ctx, html, no_update
 
 from callbacks.common import guarded, message, panel
 from callbacks.registry import callback
 from data import metrics
 from figures.series import hour_of_week, time_series
 from layouts import ids
+from layouts.summary_table import table
 from views import events as events_view
 from views import series as view
 from views.common import empty_reason
@@ -16,12 +18,48 @@ from views.common import empty_reason
 NO_DATA = "No charging use matches this selection in the chosen period."
 
 
+def with_table(details_id: str, chart, width: int, words, rows, state, table_open) -> tuple:
+    """A panel's outputs: the chart's ``width`` outputs and its sentence on a new state, only the table when its
+    <details> toggles (left as it is while folded: a state change does not rebuild ~1,000 hidden cells)."""
+    if ctx.triggered_id == details_id:
+        return (*(no_update,) * (width + 1), rows(state) if table_open else [])
+    return (*chart(state), words(state), rows(state) if table_open else no_update)
+
+
 @callback(
     Output(ids.SERIES_GRAPH, "figure"),
     Output(ids.SERIES_WRAP, "hidden"),
     Output(ids.SERIES_MESSAGE, "children"),
+    Output(ids.SERIES_SUMMARY, "children"),
+    Output(ids.SERIES_TABLE, "children"),
     Input(ids.STATE, "data"),
+    Input(ids.SERIES_TABLE_DETAILS, "open"),
 )
+@guarded(lambda alert: (no_update, True, alert, [], []))
+def series_panel(state, table_open=False):
+    """The time series, its sentence and (while open) its table."""
+    return with_table(ids.SERIES_TABLE_DETAILS, update_series, 3, series_words, series_rows, state, table_open)
+
+
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
+@panel
+def series_words(src, state):
+    """One sentence saying what the time series shows."""
+    if empty_reason(state):
+        return []
+    return html.P(view.series_summary(view.series_frame(src, state), metrics.metric(state["metric"]).label))
+
+
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
+@panel
+def series_rows(src, state):
+    """The time series as a table."""
+    if empty_reason(state):
+        return []
+    label = metrics.metric(state["metric"]).label
+    return table(view.series_table(view.series_frame(src, state)), f"{label} by period")
+
+
 @guarded(lambda alert: (no_update, True, alert))
 @panel
 def update_series(src, state):
@@ -44,8 +82,34 @@ def update_series(src, state):
 @callback(
     Output(ids.SERIES_HEATMAP, "figure"),
     Output(ids.SERIES_HEATMAP_WRAP, "hidden"),
+    Output(ids.SERIES_HEATMAP_SUMMARY, "children"),
+    Output(ids.SERIES_HEATMAP_TABLE, "children"),
     Input(ids.STATE, "data"),
+    Input(ids.SERIES_HEATMAP_TABLE_DETAILS, "open"),
 )
+@guarded(lambda _alert: (no_update, True, [], []))
+def heatmap_panel(state, table_open=False):
+    """The hour-of-week heatmap, its sentence and (while open) its table."""
+    return with_table(ids.SERIES_HEATMAP_TABLE_DETAILS, update_heatmap, 2, heatmap_words, heatmap_rows, state,
+                      table_open)
+
+
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
+@panel
+def heatmap_words(src, state):
+    """One sentence saying when sessions start."""
+    return [] if empty_reason(state) else html.P(view.heatmap_summary(view.heatmap(src, state)))
+
+
+@guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
+@panel
+def heatmap_rows(src, state):
+    """The hour-of-week figures as a table."""
+    if empty_reason(state):
+        return []
+    return table(view.heatmap_table(view.heatmap(src, state)), "Sessions and kWh by hour of the week")
+
+
 @guarded(lambda _alert: (no_update, True))
 @panel
 def update_heatmap(src, state):

@@ -7,15 +7,17 @@ from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from callbacks.common import guarded, message, source
 from callbacks.registry import callback, clientside_callback
 from data import queries
-from figures.caption import as_of_text
 from layouts import ids
-from state import selection, urlstate
-from state.reducers import next_view
-from views.common import borough_names
+from state import urlstate
+from state.reducers import next_view, opened_query
 
-# The browser's history follows the link (pushState; back and forward come in through the dcc.Location).
+# The browser's history follows the link (pushState). What comes back in as "a link was opened" is only the
+# page's own address at load and back/forward (assets/share.js sets LINK_OPENED on popstate) or a deck slide:
+# never the app's own push, which would re-fire the state, notice, deck and view callbacks to say "no update".
 clientside_callback(ClientsideFunction(namespace="evshare", function_name="pushLink"),
                     Output(ids.SHARE_SINK, "data"), Input(ids.LINK, "data"))
+clientside_callback(ClientsideFunction(namespace="evshare", function_name="openLink"),
+                    Output(ids.LINK_OPENED, "data"), Input(ids.URL, "pathname"))
 # Theme and presentation mode are attributes of <html>: Bootstrap 5.3's data-bs-theme and a "present" class.
 clientside_callback(ClientsideFunction(namespace="evshare", function_name="applyView"),
                     Output(ids.THEME_SINK, "data"), Input(ids.VIEW, "data"))
@@ -23,33 +25,32 @@ clientside_callback(ClientsideFunction(namespace="evshare", function_name="apply
 
 @callback(
     Output(ids.VIEW, "data"),
+    Output(ids.LINK, "data", allow_duplicate=True),
     Output(ids.MAP, "viewport"),
     Output(ids.THEME_TOGGLE, "value"),
-    Input(ids.URL, "search"),
+    Input(ids.LINK_OPENED, "data"),
     Input(ids.MAP, "center"),
     Input(ids.MAP, "zoom"),
     Input(ids.PRESENT_TOGGLE, "n_clicks"),
     Input(ids.PRESENT_EXIT, "n_clicks"),
     Input(ids.THEME_TOGGLE, "value"),
     State(ids.VIEW, "data"),
+    State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def update_view(search, center, zoom, _present, _exit, dark, view):
-    """The only writer of the view; a link that moves the map sets the map's viewport."""
+def update_view(opened, center, zoom, _present, _exit, dark, view, state):
+    """The only writer of the view; a link that moves the map sets the map's viewport. The link follows a view
+    changed here (an opened link's link is written by update_state, which knows its new selection)."""
     old = urlstate.clean_view(view or {})
-    new = next_view(old, ctx.triggered_id, search, center, zoom, dark)
+    new = next_view(old, ctx.triggered_id, opened_query(opened), center, zoom, dark)
     if new == old and view is not None:
-        return no_update, no_update, no_update
-    moved = ctx.triggered_id == ids.URL and (new["lat"], new["lon"], new["zoom"]) != (old["lat"], old["lon"], old["zoom"])
+        return no_update, no_update, no_update, no_update
+    opening = ctx.triggered_id == ids.LINK_OPENED
+    link = urlstate.to_query(state, new) if state and not opening else no_update
+    moved = opening and (new["lat"], new["lon"], new["zoom"]) != (old["lat"], old["lon"], old["zoom"])
     viewport = {"center": [new["lat"], new["lon"]], "zoom": new["zoom"], "transition": "setView"} if moved else no_update
     switch = (new["theme"] == "dark") if (new["theme"] == "dark") != bool(dark) else no_update
-    return new, viewport, switch
-
-
-@callback(Output(ids.LINK, "data"), Input(ids.STATE, "data"), Input(ids.VIEW, "data"), prevent_initial_call=True)
-def update_link(state, view):
-    """The canonical query string of what is on screen (the browser pushes it onto its history)."""
-    return urlstate.to_query(state, urlstate.clean_view(view or {}))
+    return new, link, viewport, switch
 
 
 @callback(Output(ids.SHARE_COPY, "content"), Input(ids.SHARE_COPY, "n_clicks"), State(ids.STATE, "data"),
@@ -60,26 +61,17 @@ def copy_link(_n, state, view, href):
     return f"{base}?{urlstate.to_query(state, urlstate.clean_view(view or {}))}"
 
 
-@callback(Output(ids.SHARE_NOTICE, "children"), Input(ids.URL, "search"), prevent_initial_call=True)
+@callback(Output(ids.SHARE_NOTICE, "children"), Input(ids.LINK_OPENED, "data"), prevent_initial_call=True)
 @guarded(lambda _alert: no_update)
-def link_notice(search):
+def link_notice(opened):
     """A quiet note naming the parts of an opened link that were not understood (their defaults are shown)."""
     src = source()
-    _, _, fell_back = urlstate.from_query(search, bounds=queries.date_bounds(src.db, src.version),
+    _, _, fell_back = urlstate.from_query(opened_query(opened), bounds=queries.date_bounds(src.db, src.version),
                                           boroughs=set(queries.borough_codes(src.db, src.version)),
                                           operators=set(queries.operator_names(src.db, src.version)))
-    if not fell_back:  # the canonical link pushed after a tampered one must not wipe the notice
+    if not fell_back:  # a good link opened (back) after a tampered one does not wipe the notice
         return no_update
     alert = message(f"Some parts of this link were not understood and show their defaults: {', '.join(fell_back)}.",
                     "warning")
     alert.dismissable, alert.className = True, "share-notice"
     return alert
-
-
-@callback(Output(ids.PRESENT_BANNER, "children"), Input(ids.STATE, "data"))
-@guarded(lambda _alert: no_update)
-def update_banner(state):
-    """The current selection and the data's source, written on screen."""
-    src = source()
-    return [selection.selection_text(state, borough_names(src, state)), " — ",
-            as_of_text(queries.data_as_of(src.db, src.version))]

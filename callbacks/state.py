@@ -7,11 +7,13 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks.common import guarded, validated
 from callbacks.registry import callback
 from layouts import ids
-from state.reducers import MIRRORED, reduce_state
+from state import urlstate
+from state.reducers import MIRRORED, link_view, opened_query, reduce_state
 
 
 @callback(
     Output(ids.STATE, "data"),
+    Output(ids.LINK, "data"),
     Output(ids.FILTER_DATES, "start_date"),
     Output(ids.FILTER_DATES, "end_date"),
     *[Output(control, "value") for control, _ in MIRRORED],
@@ -28,27 +30,32 @@ from state.reducers import MIRRORED, reduce_state
     Input(ids.MAP_BOROUGHS, "n_clicks"),
     Input(ids.COMPARE_GRAPH, "clickData"),
     Input(ids.SERIES_GRAPH, "relayoutData"),
-    Input(ids.URL, "search"),
+    Input(ids.LINK_OPENED, "data"),
     State(ids.MAP_BOROUGHS, "clickData"),
     State(ids.STATE, "data"),
+    State(ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-@guarded(lambda _alert: (no_update,) * (3 + len(MIRRORED)))  # the panels show their own banners
+@guarded(lambda _alert: (no_update,) * (4 + len(MIRRORED)))  # the panels show their own banners
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
-                 granularity, _clear, _map_clicks, bar_click, relayout, search, map_click, state):
-    """Reduce, validate, and mirror the result into every control that does not show it yet."""
+                 granularity, _clear, _map_clicks, bar_click, relayout, opened, map_click, state, view):
+    """Reduce, validate, mirror the result into every control that does not show it yet, and write the link
+    (here, not in a callback of its own: one request and one waterfall level fewer per interaction)."""
+    search = opened_query(opened)
     inputs = {"start_date": start_date, "end_date": end_date, ids.FILTER_BANDS: bands,
               ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators, ids.FILTER_BOROUGHS: boroughs,
               ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator, ids.SERIES_GRANULARITY: granularity,
-              ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout, ids.URL: search}
+              ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout, ids.LINK_OPENED: search}
     old = validated(state)
     new = validated(reduce_state(old, ctx.triggered_id, inputs))
     if new == old:
-        return (no_update,) * (3 + len(MIRRORED))
+        return (no_update,) * (4 + len(MIRRORED))
+    # An opened link also carries the view: the link is the new state in that view (update_view sets the store).
+    view = link_view(search) if ctx.triggered_id == ids.LINK_OPENED else urlstate.clean_view(view or {})
     shown = {ids.FILTER_BANDS: bands, ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators or [],
              ids.FILTER_BOROUGHS: boroughs or [], ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator,
              ids.SERIES_GRANULARITY: granularity}
-    return (new,
+    return (new, urlstate.to_query(new, view),
             new["from"] if new["from"] != start_date else no_update,
             new["to"] if new["to"] != end_date else no_update,
             *[new[key] if new[key] != shown[control] else no_update for control, key in MIRRORED])

@@ -195,7 +195,7 @@ def _usage_table(grain: str, bands, operators, locations, whole_london: bool = F
     if operators:
         return by_operator if _all_kinds(bands, locations) else fine
     if not _all_kinds(bands, locations):
-        return banded
+        return s.rollup_how_band_london if whole_london and grain == "how" else banded
     return s.rollup_how_london if whole_london and grain == "how" else coarse
 
 

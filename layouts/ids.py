@@ -50,6 +50,7 @@ COMPARE_TABS = "compare-tabs"
 URL = "share-url"  # dcc.Location: the query string is the view
 VIEW = "share-view"  # map centre and zoom, theme, presentation mode (kept out of the panels' cache keys)
 LINK = "share-link"  # the canonical query string for the current state and view
+LINK_OPENED = "share-link-opened"  # {"q": query, "n": count}: a link opened, back/forward, a deck slide
 SHARE_COPY = "share-copy"
 SHARE_NOTICE = "share-notice"
 SHARE_BAR = "share-bar"
@@ -109,3 +110,9 @@ PEERS_COMPARE = "peers-compare"  # "Compare with peers": select the borough and 
 PEERS_CSV = "peers-csv"
 PEERS_DOWNLOAD = "peers-download"
 SERIES_EVENTS = "series-events"  # event markers shown or hidden (state key "events")
+
+# The tables are built only while their <details> is open (assets/share.js reports its "open")
+SERIES_TABLE = "series-table"
+SERIES_TABLE_DETAILS = "series-table-details"
+SERIES_HEATMAP_TABLE = "series-heatmap-table"
+SERIES_HEATMAP_TABLE_DETAILS = "series-heatmap-table-details"

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from figures.theme import HEATMAP_HEIGHT, SERIES_HEIGHT
 from layouts import ids
+from layouts.summary_table import lazy_details
 
 # The camera button saves a slide-sized PNG (1920 x 1080 at scale 2); the figure's caption travels with it.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True,
@@ -23,9 +24,13 @@ def series_panel(granularity: str, events_toggle=None) -> html.Section:
         html.Div(id=ids.SERIES_MESSAGE),
         html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": f"{SERIES_HEIGHT}px"}), id=ids.SERIES_WRAP,
                  role="figure", **{"aria-describedby": ids.SERIES_SUMMARY}),
-        html.Div(id=ids.SERIES_SUMMARY, className="chart-summary"),
+        html.Div([html.Div(id=ids.SERIES_SUMMARY),
+                  lazy_details(ids.SERIES_TABLE_DETAILS, ids.SERIES_TABLE, "the figures by period")],
+                 className="chart-summary"),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
         html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": f"{HEATMAP_HEIGHT}px"}),
                  id=ids.SERIES_HEATMAP_WRAP, role="figure", **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}),
-        html.Div(id=ids.SERIES_HEATMAP_SUMMARY, className="chart-summary"),
+        html.Div([html.Div(id=ids.SERIES_HEATMAP_SUMMARY),
+                  lazy_details(ids.SERIES_HEATMAP_TABLE_DETAILS, ids.SERIES_HEATMAP_TABLE,
+                               "sessions and kWh by hour of the week")], className="chart-summary"),
     ], className="panel series-panel", **{"aria-label": "Use over time"})

@@ -35,6 +35,11 @@ def link_view(search: str | None) -> dict:
     return urlstate.clean_view({k: raw[k] for k in urlstate.VIEW_KEYS if k in raw})
 
 
+def opened_query(opened) -> str | None:
+    """The query string of an opened link (the ``LINK_OPENED`` store's ``{"q": ..., "n": ...}``), else None."""
+    return opened.get("q") if isinstance(opened, dict) and isinstance(opened.get("q"), str) else None
+
+
 def link_deck(search: str | None) -> list[dict]:
     """The slides a link's ``deck=`` carries ([] for none or a malformed one)."""
     return urlstate.decode_deck(urlstate.parse_query(search).get("deck"))
@@ -59,8 +64,8 @@ def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
         new["boroughs"] = selection.toggle(state["boroughs"], selection.code_from_bar_click(inputs.get(trigger)))
     elif trigger == ids.FILTER_CLEAR:
         new["boroughs"] = []
-    elif trigger == ids.URL:  # a link opened, back/forward, a deck slide: the link is the whole selection
-        new = link_state(inputs.get(ids.URL))
+    elif trigger == ids.LINK_OPENED:  # a link opened, back/forward, a deck slide: the link is the whole selection
+        new = link_state(inputs.get(ids.LINK_OPENED))
     return new
 
 
@@ -77,7 +82,7 @@ def _map_view(center, zoom) -> dict:
 def next_view(view: dict, trigger, search, center, zoom, dark) -> dict:
     """The view after ``trigger``: a link replaces it; the map, the buttons and the switch change one key."""
     view = urlstate.clean_view(view or {})
-    if trigger == ids.URL:
+    if trigger == ids.LINK_OPENED:
         return link_view(search)
     if trigger == ids.MAP:
         return urlstate.clean_view({**view, **{k: v for k, v in _map_view(center, zoom).items() if v is not None}})

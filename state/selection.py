@@ -42,9 +42,14 @@ def _iso(value, fallback: str) -> str:
 
 
 def _subset(values, allowed, fallback: list) -> list:
+    """The known values in canonical order: a vocabulary's own order (a tuple), else sorted (codes, names). One
+    view then has one state and one cache key, whatever order its values were ticked or clicked in."""
     if not isinstance(values, list | tuple):
         return list(fallback)
-    return [v for v in dict.fromkeys(values) if isinstance(v, str) and v in allowed]
+    picked = {v for v in values if isinstance(v, str) and v in allowed}
+    if isinstance(allowed, tuple):
+        return [v for v in allowed if v in picked]
+    return sorted(picked, key=lambda v: (v.casefold(), v))
 
 
 def clean_state(raw, *, bounds, boroughs, operators) -> dict:

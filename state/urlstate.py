@@ -77,8 +77,8 @@ def from_query(search: str | None, *, bounds, boroughs, operators) -> tuple[dict
 
 
 def _differs(raw, clean) -> bool:
-    if isinstance(clean, list):
-        return list(dict.fromkeys(raw)) != clean
+    if isinstance(clean, list):  # only a dropped value, not the canonical order, is a fall-back
+        return set(raw) != set(clean)
     if isinstance(clean, bool):
         return (raw in ("1", "true", "on")) != clean
     if isinstance(clean, float):

@@ -171,3 +171,55 @@ def test_brw005_a_filter_changes_the_points_in_the_browser_and_clusters_add_up(d
     assert outputs, "the other panels still follow the filter through the server"
     assert not [o for o in outputs if ids.MAP_POINTS in o or ids.POINTS in o]  # the points never travel again
     assert duo.get_logs() == []
+
+
+RECORD_RESPONSES = """
+window.__dashCalls = [];
+const realFetch = window.fetch;
+window.fetch = function (url, options) {
+    const out = realFetch.apply(this, arguments);
+    if (String(url).includes('_dash-update-component')) {
+        const rec = {output: JSON.parse(options.body).output, status: null};
+        window.__dashCalls.push(rec);
+        out.then(r => { rec.status = r.status; });
+    }
+    return out;
+};
+"""
+
+
+def test_brw006_a_band_toggle_is_six_requests_and_the_link_push_fires_none(dashboard):
+    duo = dashboard
+    duo.driver.execute_script(RECORD_RESPONSES)
+    search = duo.driver.execute_script("return window.location.search")
+    rapid = duo.find_element(f"#{ids.FILTER_BANDS} input[value='rapid']")
+    _js(duo, "arguments[0].scrollIntoView({block: 'center'})", rapid)
+    rapid.click()
+    until(lambda: duo.driver.execute_script("return window.location.search") != search, timeout=20)  # pushed
+    until(duo._wait_for_callbacks, timeout=30, poll=0.2)
+    calls = duo.driver.execute_script("return window.__dashCalls")
+    outputs = [c["output"] for c in calls]
+    # update_state (with the link), then header, map, series, heatmap, comparison: one request each
+    assert len(outputs) == 6 and len(set(outputs)) == 6, outputs
+    assert outputs[0].startswith(f"..{ids.STATE}.data...{ids.LINK}.data")
+    assert [c for c in calls if c["status"] != 200] == []  # no request answered "no update" (204)
+    assert not [o for o in outputs if ids.SHARE_NOTICE in o or ids.DECK in o or ids.VIEW in o]
+    assert "bands=slow,fast,ultra" in duo.driver.execute_script("return window.location.search")
+    assert duo.get_logs() == []
+
+
+def test_brw007_the_tables_are_built_only_when_their_details_open(dashboard):
+    duo = dashboard
+    rows = f"#{ids.SERIES_TABLE} tbody tr"
+    assert duo.find_elements(rows) == [] and duo.find_elements(f"#{ids.SERIES_HEATMAP_TABLE} tbody tr") == []
+    assert "Sessions" in duo.find_element(f"#{ids.SERIES_SUMMARY}").text  # the sentence is there from the start
+    summary = duo.find_element(f"#{ids.SERIES_TABLE_DETAILS} summary")
+    _js(duo, "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", summary)
+    until(lambda: len(duo.find_elements(rows)) > 0, timeout=20)
+    first = duo.find_elements(rows)[0].text
+    # the table follows the state while open
+    duo.driver.execute_script("window.dash_clientside.set_props(arguments[0], {value: 'energy'})", ids.FILTER_METRIC)
+    until(lambda: duo.find_elements(rows) and duo.find_elements(rows)[0].text != first, timeout=20)
+    _js(duo, "arguments[0].click()", summary)  # closed: the cells are dropped
+    until(lambda: duo.find_elements(rows) == [], timeout=20)
+    assert duo.get_logs() == []

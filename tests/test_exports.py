@@ -151,10 +151,19 @@ def test_exp007_every_chart_has_a_text_summary_and_a_table(dash_app):
     from views.series import heatmap_summary, series_summary
 
     state = _state(dash_app, boroughs=[WESTMINSTER])
-    resp = post(dash_app, ids.SERIES_SUMMARY, {f"{ids.STATE}.data": state}, [f"{ids.STATE}.data"])
-    out = resp.get_json()["response"]
-    text = json.dumps(out)
-    assert "Westminster from" in text and "Sessions start most often on" in text and "highest" in text
+    texts = {}
+    for graph, details in ((ids.SERIES_GRAPH, ids.SERIES_TABLE_DETAILS), (ids.COMPARE_GRAPH, None),
+                           (ids.SERIES_HEATMAP, ids.SERIES_HEATMAP_TABLE_DETAILS)):
+        values = {f"{ids.STATE}.data": state, **({f"{details}.open": True} if details else {})}
+        texts[graph] = json.dumps(post(dash_app, graph, values, [f"{ids.STATE}.data"]).get_json()["response"])
+        if details:  # folded (the default), the table is not built with the chart; opened, it is built alone
+            closed = post(dash_app, graph, {f"{ids.STATE}.data": state}, [f"{ids.STATE}.data"]).get_json()["response"]
+            assert '"Table"' not in json.dumps(closed)
+            opened = post(dash_app, graph, values, [f"{details}.open"]).get_json()["response"]
+            assert list(opened) == [ids.SERIES_TABLE if details == ids.SERIES_TABLE_DETAILS else ids.SERIES_HEATMAP_TABLE]
+    text = " ".join(texts.values())
+    assert "Westminster from" in texts[ids.SERIES_GRAPH] and "Sessions start most often on" in texts[ids.SERIES_HEATMAP]
+    assert "highest" in texts[ids.COMPARE_GRAPH]
     assert text.count('"Table"') >= 2  # the series and the heatmap as tables (the comparison has its own tab)
     frame = pd.DataFrame({"name": ["A", "A"], "bucket": ["2025-01-01", "2025-02-01"], "value": [1.0, 3.0]})
     assert series_summary(frame, "Sessions") == "Sessions over time: A from 1.00 to 3.00 (peak 3.00 in the 2025-02-01 period)."

@@ -185,6 +185,7 @@ def test_drv003_band_and_location_filters_match_the_fine_rollups(demo_store, ctx
     every = tuple(q.operator_names(demo_store, v))
     assert q._usage_table("daily", operators=(), **narrowed).name == "rollup_daily_band"
     assert q._usage_table("how", operators=every, **narrowed).name == "rollup_hour_of_week"
+    assert q._usage_table("how", operators=(), whole_london=True, **narrowed).name == "rollup_how_band_london"
     every_borough = tuple(q.borough_codes(demo_store, v))
     band = q.daily_usage(demo_store, v, lo, hi, operators=(), **narrowed, gss_codes=every_borough)
     fine = q.daily_usage(demo_store, v, lo, hi, operators=every, **narrowed, gss_codes=every_borough)
@@ -221,5 +222,5 @@ def test_drv004_a_named_operator_reads_its_own_table_equal_to_the_fine_one(demo_
 def test_drv002_derived_tables_are_filled_by_the_loader(demo_store):
     with engine_for(demo_store).connect() as conn:
         for table in ("rollup_daily_borough", "rollup_how_borough", "rollup_how_london", "rollup_daily_band",
-                      "rollup_how_band", "rollup_daily_operator", "rollup_how_operator"):
+                      "rollup_how_band", "rollup_how_band_london", "rollup_daily_operator", "rollup_how_operator"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0

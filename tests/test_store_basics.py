@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import MetaData, inspect, select
+from sqlalchemy import Column, Float, Integer, MetaData, Table, inspect, select
 
 import config
 from data import schema
@@ -222,3 +222,32 @@ def test_migrate_from_schema_4_makes_sqlite_rollups_without_rowid_keeping_their_
     store.migrate(engine)  # and again: nothing left to do
     assert all(_without_rowid(engine, table.name) for table in schema.ROLLUP_TABLES)
     engine.dispose()
+
+
+def test_migrate_from_schema_5_rekeys_the_band_heatmap_and_fills_its_london_table(engine):
+    # A schema 5 store: rollup_how_band keyed month before borough, no rollup_how_band_london.
+    store.migrate(engine)
+    schema.rollup_how_band.drop(engine)
+    schema.rollup_how_band_london.drop(engine)
+    legacy = MetaData()
+    Table("rollup_how_band", legacy,
+                *(Column(k, schema.rollup_how_band.c[k].type, primary_key=True)
+                  for k in ("power_band", "location_type", "month", "gss_code", "dow", "hour")),
+                Column("sessions", Integer, nullable=False), Column("kwh", Float, nullable=False))
+    legacy.create_all(engine)
+    month = dt.date(2025, 3, 1)
+    with engine.begin() as conn:
+        for code, op, sessions in (("E09000001", "A", 2), ("E09000001", "B", 3), ("E09000007", "A", 5)):
+            conn.execute(schema.rollup_hour_of_week.insert().values(
+                month=month, gss_code=code, power_band="rapid", location_type="on-street", operator=op, dow=1,
+                hour=8, sessions=sessions, kwh=1.5))
+        conn.execute(schema.store_meta.update().where(schema.store_meta.c.key == "schema_version").values(value="5"))
+    assert store.migrate(engine) == schema.SCHEMA_VERSION
+    band, london = schema.rollup_how_band, schema.rollup_how_band_london
+    with engine.connect() as conn:
+        key = inspect(conn).get_pk_constraint("rollup_how_band")["constrained_columns"]
+        rows = conn.execute(select(band.c.gss_code, band.c.sessions).order_by(band.c.gss_code)).all()
+        total = conn.execute(select(london.c.power_band, london.c.month, london.c.sessions, london.c.kwh)).all()
+    assert key == [c.name for c in band.primary_key.columns] and key.index("gss_code") < key.index("month")
+    assert [tuple(r) for r in rows] == [("E09000001", 5), ("E09000007", 5)]
+    assert [tuple(r) for r in total] == [("rapid", month, 10, 4.5)]

@@ -14,7 +14,7 @@ CODES = {f"E0900{n:04d}" for n in range(1, 34)}
 OPERATORS = {"Shell Recharge", "ubitricity", "Unknown"}
 KNOWN = {"bounds": BOUNDS, "boroughs": CODES, "operators": OPERATORS}
 
-STATE = {"boroughs": ["E09000033", "E09000020"], "from": "2025-01-01", "to": "2025-06-30", "bands": ["rapid", "ultra"],
+STATE = {"boroughs": ["E09000020", "E09000033"], "from": "2025-01-01", "to": "2025-06-30", "bands": ["rapid", "ultra"],
          "operators": ["Shell Recharge"], "locations": ["on-street", "en-route"], "metric": "utilisation",
          "denominator": "per_device", "granularity": "week", "track": "dft_rapid", "basis": "plugin_vehicles",
          "events": "off"}
@@ -23,7 +23,7 @@ VIEW = {"lat": 51.5012, "lon": -0.1234, "zoom": 12.0, "theme": "dark", "present"
 
 def test_url001_round_trip_is_exact_and_readable():
     query = urlstate.to_query(STATE, VIEW)
-    assert query.startswith("boroughs=E09000033,E09000020&from=2025-01-01&to=2025-06-30&bands=rapid,ultra")
+    assert query.startswith("boroughs=E09000020,E09000033&from=2025-01-01&to=2025-06-30&bands=rapid,ultra")
     assert "operators=Shell%20Recharge" in query and "present=1" in query and "theme=dark" in query
     state, view, fell_back = urlstate.from_query("?" + query, **KNOWN)
     assert (state, view, fell_back) == (STATE, VIEW, [])
@@ -56,7 +56,7 @@ def test_url004_garbage_never_raises():
 
 
 def test_url005_the_state_reducer_takes_the_whole_selection_from_a_link():
-    new = reduce_state(default_state(BOUNDS), ids.URL, {ids.URL: "?" + urlstate.to_query(STATE, VIEW)})
+    new = reduce_state(default_state(BOUNDS), ids.LINK_OPENED, {ids.LINK_OPENED: "?" + urlstate.to_query(STATE, VIEW)})
     assert new == STATE
 
 
@@ -67,7 +67,7 @@ def test_url006_view_reducer_map_buttons_and_link():
     assert next_view(view, ids.PRESENT_TOGGLE, None, None, None, False)["present"] is True
     assert next_view({**view, "present": True}, ids.PRESENT_EXIT, None, None, None, False)["present"] is False
     assert next_view(view, ids.THEME_TOGGLE, None, None, None, True)["theme"] == "dark"
-    assert next_view(view, ids.URL, "?zoom=14&present=1", None, None, False) == {**view, "zoom": 14, "present": True}
+    assert next_view(view, ids.LINK_OPENED, "?zoom=14&present=1", None, None, False) == {**view, "zoom": 14, "present": True}
 
 
 def test_url007_a_deck_is_a_link_and_survives_tampering():
@@ -99,3 +99,19 @@ def test_url008_copy_link_export_and_import_of_a_deck():
     link = copy_deck_link(1, slides, "http://host/")
     assert link.startswith("http://host/?metric=energy&deck=")
     assert urlstate.decode_deck(urlstate.parse_query(link.split("?", 1)[1])["deck"]) == slides
+
+
+def test_url009_list_values_are_canonical_so_one_view_has_one_state():
+    from state.selection import clean_state
+    codes = {"E09000033", "E09000001", "E09000007"}
+    ops = {"ubitricity", "Char.gy", "BP Pulse", "bp pulse"}
+    clicked = {"bands": ["ultra", "slow", "rapid", "slow"], "locations": ["other", "on-street"],
+               "boroughs": ["E09000033", "E09000001", "E09000007"], "operators": ["ubitricity", "bp pulse", "Char.gy",
+                                                                              "BP Pulse"]}
+    out = clean_state(clicked, bounds=BOUNDS, boroughs=codes, operators=ops)
+    assert out["bands"] == ["slow", "rapid", "ultra"]  # data.vocabulary's POWER_BANDS order
+    assert out["locations"] == ["on-street", "other"]  # LOCATION_TYPES order
+    assert out["boroughs"] == ["E09000001", "E09000007", "E09000033"]  # by code
+    assert out["operators"] == ["BP Pulse", "bp pulse", "Char.gy", "ubitricity"]  # alphabetical, ignoring case
+    reordered = {k: list(reversed(v)) for k, v in clicked.items()}
+    assert clean_state(reordered, bounds=BOUNDS, boroughs=codes, operators=ops) == out

@@ -132,7 +132,9 @@ def install_headers(dash_app, hosted: bool, tile_url: str | None) -> None:
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if hosted:
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith(CALLBACK_PREFIX) or request.path.startswith("/auth/"):
-            # Officer data and sign-in pages must not sit in shared or browser caches.
+        if (request.path.startswith(CALLBACK_PREFIX) and not request.path.startswith("/_dash-component-suites/")) \
+                or request.path.startswith("/auth/"):
+            # Officer data and sign-in pages must not sit in shared or browser caches. The versioned bundles keep
+            # Dash's own one-year max-age: a repeat visit does not fetch them again.
             h["Cache-Control"] = "no-store"
         return response

@@ -58,6 +58,12 @@ def migrate(engine: Engine) -> int:
         spans.backfill(conn)  # a store loaded before data_spans existed: spans from what it holds
         if stored is not None and int(stored) < 7:
             _kwh_nullable(conn)
+        if stored is not None and int(stored) < 8:
+            # Version 8: rollup_how_band's key puts the borough before the month (a new key needs a new table),
+            # and the new rollup_how_band_london (created empty above) is filled.
+            schema.rollup_how_band.drop(conn)
+            schema.rollup_how_band.create(conn)
+            derived.build_derived(conn, (schema.rollup_how_band, schema.rollup_how_band_london))
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")
