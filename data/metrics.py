@@ -15,6 +15,11 @@ import pandas as pd
 HOURS_PER_DAY = 24.0
 
 
+def _column(f: pd.DataFrame, name: str) -> pd.Series:
+    """A column of the sums, or NaN (no data) where the frame does not carry it (daily sums have no vehicles)."""
+    return f[name].astype(float) if name in f else pd.Series(np.nan, index=f.index)
+
+
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     """num / den with 0 or missing denominators as NaN (shown as 'no data', never infinity)."""
     d = den.to_numpy(float)
@@ -33,6 +38,7 @@ class Metric:
     additive: bool  # a total that may be divided by a denominator (a ratio metric may not)
     stock: bool = False  # a count at a moment (devices), not a flow over the period
     fmt: str = ",.0f"
+    needs: tuple[str, ...] = ("sessions",)  # kinds of data (data.spans.KINDS) it is computed from
 
 
 METRICS: dict[str, Metric] = {
@@ -51,7 +57,13 @@ METRICS: dict[str, Metric] = {
                lambda f: _ratio(f["sessions"], f["device_days"]), additive=False, fmt=".2f"),
         Metric("devices", "Devices installed", "devices",
                "devices installed and not removed at the end of the period (cumulative)",
-               lambda f: f["devices"].astype(float), additive=True, stock=True),
+               lambda f: f["devices"].astype(float), additive=True, stock=True, needs=("devices",)),
+        # How many EVs share a charger: the officers' ratio (devices per vehicle reads 0.00-0.04). Its own
+        # ratio, so no denominator applies; computed where the sums carry plugin_vehicles (borough frames).
+        Metric("plugin_vehicles_per_device", "Plug-in vehicles per device", "vehicles",
+               "licensed plug-in vehicles (latest quarter at or before the end) / devices installed at the end",
+               lambda f: _ratio(_column(f, "plugin_vehicles"), _column(f, "devices")),
+               additive=False, fmt=".1f", needs=("plugin_vehicles", "devices")),
     )
 }
 
@@ -64,20 +76,44 @@ class Denominator:
     label: str  # read as "<metric> <label>"
     column: str | None  # column of the borough frame it divides by
     scale: float = 1.0
+    needs: tuple[str, ...] = ()  # kinds of data (data.spans.KINDS) it is computed from
 
 
 DENOMINATORS: dict[str, Denominator] = {
     d.key: d
     for d in (
         Denominator("total", "(total)", None),
-        Denominator("per_device", "per device", "avg_devices"),
-        Denominator("per_100k", "per 100k residents", "population", 1e5),
+        Denominator("per_device", "per device", "avg_devices", needs=("devices",)),
+        Denominator("per_100k", "per 100k residents", "population", 1e5, needs=("population",)),
         Denominator("per_km2", "per km²", "area_km2"),
-        Denominator("per_plugin", "per licensed plug-in vehicle", "plugin_vehicles"),
+        Denominator("per_plugin", "per licensed plug-in vehicle", "plugin_vehicles", needs=("plugin_vehicles",)),
     )
 }
 
 DEFAULT_DENOMINATOR = "per_100k"
+
+
+# Why a metric or denominator cannot be offered: the first kind of data it needs that is not loaded.
+MISSING_DATA = {
+    "sessions": "No session data loaded. Load operator sessions (sessions-csv, ocpi-cdrs) to see usage: "
+                "README, Loading real data",
+    "devices": "No devices loaded. Load the registry (ncr) or operator locations (ocpi-locations): "
+               "README, Loading real data",
+    "population": "No population figures loaded. Load them with the population source: README, Loading real data",
+    "plugin_vehicles": "No plug-in vehicle figures loaded. Load DfT licensing data with the plugin-vehicles "
+                       "source: README, Loading real data",
+}
+
+
+def unavailable(metric_key: str, denom_key: str, kinds_loaded) -> str | None:
+    """The reason the metric (over the denominator) cannot be drawn from the kinds of data loaded, else None.
+
+    ``kinds_loaded``: e.g. ``data.spans.kinds_loaded(spans)``. Only whole kinds are checked here; whether the
+    chosen period holds any of that data is the page's question (``data.spans`` gives the dates).
+    """
+    needs = metric(metric_key).needs + denominator_for(metric_key, denom_key).needs
+    missing = next((k for k in needs if k not in set(kinds_loaded)), None)
+    return None if missing is None else MISSING_DATA.get(missing, f"No {missing} data loaded")
 
 
 def metric(key: str) -> Metric:

@@ -14,6 +14,7 @@ from sqlalchemy import String, func, literal, select, type_coerce, union_all
 
 from cache import cache
 from data import schema as s
+from data import spans
 from data.db import engine_for
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,13 @@ def data_as_of(db: str, version: str) -> dict:
         return {}
     return {"source": row.source, "location": row.location,
             "finished_at": row.finished_at.isoformat(timespec="minutes") if row.finished_at else None}
+
+
+@cache.memoize()
+def data_spans(db: str, version: str) -> pd.DataFrame:
+    """The store's data spans (``data.spans.spans``): per kind and source its own date, span, rows, loaded-at.
+    Feed it to ``data.spans.default_period`` / ``bounds`` / ``provenance`` / ``loaded_text``."""
+    return spans.spans(engine_for(db))
 
 
 @cache.memoize()
@@ -170,8 +178,8 @@ def device_counts(db: str, version: str, end: str, bands: tuple, operators: tupl
 
 
 def _all_kinds(bands, locations) -> bool:
-    """True when every band and location type is chosen."""
-    return set(bands) == set(s.POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
+    """True when every band (unknown included) and location type is chosen."""
+    return set(bands) == set(s.ALL_POWER_BANDS) and set(locations) == set(s.LOCATION_TYPES)
 
 
 # Per grain, the rollups that answer: no filter; a band or location-type filter; named operators with every

@@ -1,7 +1,8 @@
 """The store's tables (SQLAlchemy Core), identical on SQLite and PostgreSQL.
 
 Vocabularies used across the project:
-  power_band:    slow (3-8 kW), fast (8-49 kW), rapid (50-149 kW), ultra (150 kW+)
+  power_band:    slow (3-8 kW), fast (8-49 kW), rapid (50-149 kW), ultra (150 kW+), and unknown (no
+                 connector power in the source: listed and counted, never hidden)
   location_type: on-street, destination, en-route, other
   borough codes: ONS GSS codes E09000001..E09000033 (column ``gss_code`` everywhere)
 """
@@ -22,10 +23,13 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 5  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
-#                    4: rollup_daily_operator, rollup_how_operator; 5: rollups WITHOUT ROWID on SQLite
+SCHEMA_VERSION = 6  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
+#                    4: rollup_daily_operator, rollup_how_operator; 5: rollups WITHOUT ROWID on SQLite;
+#                    6: power_band 'unknown' stored and kept in the derived rollups, data_spans
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
+UNKNOWN_BAND = "unknown"  # a device whose power the source does not give
+ALL_POWER_BANDS = (*POWER_BANDS, UNKNOWN_BAND)  # every band a device can have: "no band filter"
 LOCATION_TYPES = ("on-street", "destination", "en-route", "other")
 
 metadata = MetaData()
@@ -217,4 +221,21 @@ store_meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# --- what the data covers -------------------------------------------------------------
+
+# One row per kind of data and loader source, rewritten by every run that changes that kind, in the run's
+# own transaction (data/loader/spans.py); read by data/spans.py. Dates are the data's own, never the load's.
+data_spans = Table(
+    "data_spans",
+    metadata,
+    Column("kind", String(32), primary_key=True),  # devices | official_counts | sessions | population | ...
+    Column("source", String(32), primary_key=True),  # the loader source (ncr, dft-devices, demo, ...)
+    Column("data_date", Date),  # its own date: registry snapshot, latest quarter, mid-year, last session day
+    Column("span_start", Date),  # first day the data describes
+    Column("span_end", Date),  # last day the data describes
+    Column("rows", Integer, nullable=False),
+    Column("loaded_at", DateTime, nullable=False),  # UTC, naive: when the run that wrote it committed
+    Column("run_id", Integer),
 )

@@ -79,8 +79,12 @@ def test_rd003_ncr_london_subset_reduced_export(sqlite_url, shared_data):
     # bug), which is why the borough always comes from point-in-polygon, never from the file.
     by_borough = devices_by_borough(engine)
     assert sum(by_borough.values()) == 1067 and len(by_borough) == 26
-    # A reduced export without connector columns: no power, so no band (the rollups show 'unknown').
-    assert scalar(engine, select(func.count()).where(schema.devices.c.power_band.is_not(None))) == 0
+    # A reduced export without connector columns: no power, so every device gets the listed band 'unknown'
+    # and the run summary says how many and why (issue 14: nothing hidden silently).
+    d = schema.devices
+    assert scalar(engine, select(func.count()).where(d.c.power_band != "unknown")) == 0
+    assert scalar(engine, select(func.count()).where(d.c.power_band == "unknown")) == 1067
+    assert "1067 devices with power band 'unknown' (no connector power in the file)" in last_run(engine)["message"]
 
 
 def test_rd004_boundary_reload_reassigns_every_device(sqlite_url, shared_data):

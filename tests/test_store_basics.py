@@ -206,14 +206,18 @@ def test_migrate_from_schema_4_makes_sqlite_rollups_without_rowid_keeping_their_
     legacy.create_all(engine)
     row = dict(day=dt.date(2025, 3, 3), gss_code="E09000001", devices_in_service=4, sessions=2, kwh=7.5,
                plugged_hours=3.0)
+    # In the fine table (with the band 'unknown', which version 6 keeps in the derived ones) and the derived one.
+    fine = dict(row, power_band="unknown", location_type="on-street", operator="Op")
     with engine.begin() as conn:
         conn.execute(t.insert().values(**row))
+        conn.execute(schema.rollup_daily.insert().values(**fine))
         conn.execute(schema.store_meta.update().where(schema.store_meta.c.key == "schema_version").values(value="4"))
     assert not _without_rowid(engine, t.name)
     assert store.migrate(engine) == schema.SCHEMA_VERSION
     assert all(_without_rowid(engine, table.name) for table in schema.ROLLUP_TABLES)
     with engine.connect() as conn:
-        assert [dict(r) for r in conn.execute(select(t)).mappings()] == [row]
+        assert [dict(r) for r in conn.execute(select(t)).mappings()] == [row]  # rebuilt from the fine row
+        assert [dict(r) for r in conn.execute(select(schema.rollup_daily)).mappings()] == [fine]
         assert not conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name LIKE '%__old'").all()
     store.migrate(engine)  # and again: nothing left to do
     assert all(_without_rowid(engine, table.name) for table in schema.ROLLUP_TABLES)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from tqdm import tqdm
 
 from data import schema
-from data.loader import demo_devices, demo_sessions, rollups, store
+from data.loader import demo_devices, demo_sessions, rollups, spans, store
 from data.loader.refresh import refresh
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,8 @@ def _polygons(conn: Connection) -> dict:
     return {gss: shape(json.loads(geom)) for gss, geom in rows}
 
 
-def _upsert_boroughs(conn: Connection, ref: pd.DataFrame) -> None:
-    """Names/areas from the reference table; geometry already stored is kept."""
+def _upsert_boroughs(conn: Connection, ref: pd.DataFrame) -> bool:
+    """Names/areas from the reference table; geometry already stored is kept. True if it added population."""
     b = schema.boroughs
     have = set(conn.execute(select(b.c.gss_code)).scalars())
     for row in ref.itertuples():
@@ -66,6 +66,8 @@ def _upsert_boroughs(conn: Connection, ref: pd.DataFrame) -> None:
             "gss_code": ref["gss_code"], "measure": "population", "period": pd.Timestamp("2020-07-01").date(),
             "value": ref["population"].astype(float),
             "source": "ONS mid-2020 estimate (implied from DfT devices per 100k), data/reference"}))
+        return True
+    return False
 
 
 def _clear(conn: Connection) -> None:
@@ -111,11 +113,12 @@ def build_demo(engine: Engine, scale: str = "london", seed: int = 2022) -> int:
         log.info("demo: %d devices generated (%s placement)", len(dev),
                  "boundary" if polygons else "centroid")
         _clear(conn)
-        _upsert_boroughs(conn, ref)
+        population = _upsert_boroughs(conn, ref)
         store.bulk_insert(conn, schema.devices, dev)
         store.bulk_insert(conn, schema.connectors, demo_devices.make_connectors(dev))
         log.info("demo: devices and connectors written")
         n = _sessions(conn, seed, dev, sc)
         run.count(rows_in=len(dev) + n, rows_loaded=len(dev) + n)
+        spans.record(conn, run.run_id, "demo", kinds=("devices", "sessions", *(("population",) * population)))
     log.info("demo: scale %s seed %d done in %.1f s", scale, seed, time.perf_counter() - t0)
     return run.run_id

@@ -50,9 +50,9 @@ def _copy(conn: Connection, target) -> int:
     source = s.rollup_daily if grain(target) == "daily" else s.rollup_hour_of_week
     keys = [c.name for c in target.primary_key.columns]
     sums = [c.name for c in target.c if not c.primary_key]
-    # Only known bands and location types: exactly what the fine table gives with every box ticked.
+    # Only listed bands (unknown included) and location types: what the fine table gives with every box ticked.
     stmt = (select(*(source.c[k] for k in keys), *(func.sum(source.c[v]).label(v) for v in sums))
-            .where(source.c.power_band.in_(s.POWER_BANDS), source.c.location_type.in_(s.LOCATION_TYPES))
+            .where(source.c.power_band.in_(s.ALL_POWER_BANDS), source.c.location_type.in_(s.LOCATION_TYPES))
             .group_by(*(source.c[k] for k in keys)))
     conn.execute(target.delete())
     return conn.execute(insert(target).from_select([*keys, *sums], stmt)).rowcount

@@ -99,7 +99,7 @@ class Accumulator:
         self.ids = self.dev["device_id"].to_numpy(object)
         self.sums = {"device_month": _Sums(2), "daily": _Sums(2), "how": _Sums(1)}
         self.rows = 0
-        known = combos["power_band"].isin(schema.POWER_BANDS) & combos["location_type"].isin(schema.LOCATION_TYPES)
+        known = combos["power_band"].isin(schema.ALL_POWER_BANDS) & combos["location_type"].isin(schema.LOCATION_TYPES)
         self.coarse = {t.name: _coarse_groups(combos, known.to_numpy(), derived.kept(t)) for t in derived.TABLES}
 
     def add(self, sessions: pd.DataFrame) -> None:
@@ -164,7 +164,7 @@ class Accumulator:
         regrouped by the group columns it keeps."""
         ids, values, n_groups = self.coarse[table.name]
         group = ids[combo]
-        keep = group >= 0  # known bands and location types only, as the fine table with every box ticked
+        keep = group >= 0  # listed bands and location types only, as the fine table with every box ticked
         key = (when[keep] * n_groups + group[keep]) * n_rest + rest[keep]
         uniq, inv = np.unique(key, return_inverse=True)
         summed = {c: np.bincount(inv, v[keep], len(uniq)) for c, v in sums.items()}
@@ -211,7 +211,7 @@ class Accumulator:
 
 
 def _coarse_groups(combos: pd.DataFrame, known: np.ndarray, cols: list[str]) -> tuple[np.ndarray, dict, int]:
-    """Per combo its group under ``cols`` (-1 for an unknown band or location type), each group's values and
+    """Per combo its group under ``cols`` (-1 for a band or location type outside the vocabulary), each group's values and
     the number of groups."""
     if not cols or combos.empty:
         return np.where(known, 0, -1).astype(np.int64), {}, 1

@@ -6,7 +6,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from data import schema
+from data import schema, spans
 from data.loader import store
 
 
@@ -37,6 +37,10 @@ def store_status(engine: Engine, last: int = 10) -> dict:
                                   .group_by(d.c.gss_code).order_by(d.c.gss_code)).all()
         counts = {name: store.table_count(conn, t) for name, t in (
             ("boroughs", schema.boroughs), ("devices", d), ("quarantined", schema.quarantine))}
+        by_band = conn.execute(select(d.c.power_band, func.count()).where(d.c.gss_code.is_not(None))
+                               .group_by(d.c.power_band).order_by(d.c.power_band)).all()
+        counts["london_devices"] = sum(int(n) for _, n in by_borough)
+        data_spans = spans.spans(conn)
         version = store.get_data_version(conn)
         counts["sessions"] = _sessions_count(conn)
     return {
@@ -49,6 +53,10 @@ def store_status(engine: Engine, last: int = 10) -> dict:
             "rows_quarantined": x["rows_quarantined"], "message": x["message"]} for x in runs],
         "counts": counts,
         "devices_by_borough": {gss: int(n) for gss, n in by_borough},
+        "devices_by_band": {band or schema.UNKNOWN_BAND: int(n) for band, n in by_band},
+        "spans": spans.as_records(data_spans),
+        "provenance": spans.provenance(data_spans),
+        "loaded": spans.loaded_text(data_spans),
     }
 
 
@@ -59,7 +67,13 @@ def format_status(st: dict) -> str:
              f"boroughs {c['boroughs']:,}  devices {c['devices']:,}  "
              f"sessions {'(a refresh holds the table)' if c['sessions'] is None else format(c['sessions'], ',')}  "
              f"quarantined rows {c['quarantined']:,}",
-             f"boroughs with devices: {len(st['devices_by_borough'])}", "last runs:"]
+             f"boroughs with devices: {len(st['devices_by_borough'])} ({c['london_devices']:,} London devices: "
+             + ", ".join(f"{n:,} {band}" for band, n in st["devices_by_band"].items()) + ")",
+             f"data: {st['provenance'] or '(no dated data yet)'}" + (f" ({st['loaded']})" if st["loaded"] else ""),
+             *(f"  {x['kind']:<16} {x['source']:<16} as of {x['data_date'] or '-'}  "
+               f"{x['span_start'] or '?'} .. {x['span_end'] or '?'}  {x['rows']:,} rows  loaded {x['loaded_at']}"
+               for x in st["spans"]),
+             "last runs:"]
     if not st["last_runs"]:
         lines.append("  (none yet)")
     for x in st["last_runs"]:

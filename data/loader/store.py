@@ -18,7 +18,7 @@ from sqlalchemy import Date, DateTime, Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import derived, pg_copy
+from data.loader import derived, pg_copy, spans
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,19 @@ def migrate(engine: Engine) -> int:
         for table in schema.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(conn, checkfirst=True)
-        if stored is not None and int(stored) < 4:
-            # Versions 2, 3 and 4 added derived rollups that create_all leaves empty: fill them from the fine ones.
+        if stored is not None and int(stored) < 6:
+            # Version 6: a device without power is stored with band 'unknown' (the rollups already said so).
+            d = schema.devices
+            conn.execute(d.update().where(d.c.power_band.is_(None)).values(power_band=schema.UNKNOWN_BAND))
+            # Versions 2, 3 and 4 added derived rollups that create_all leaves empty, and 6 keeps the unknown
+            # band in them: fill them from the fine ones.
             derived.build_derived(conn)
+            if _get_meta(conn, "data_version") is not None:
+                bump_data_version(conn)  # what the dashboard reads changed: roll its cache keys over
         if stored is not None and int(stored) < 5 and not is_postgres(conn):
             for table in schema.ROLLUP_TABLES:  # version 5: WITHOUT ROWID, which only a new table can be
                 _rebuild_sqlite_table(conn, table)
+        spans.backfill(conn)  # a store loaded before data_spans existed: spans from what it holds
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")

@@ -6,6 +6,7 @@ import argparse
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ class Parsed:
     quarantined: list[tuple[int | None, str, str]] = field(default_factory=list)
     rows_in: int = 0
     notes: Counter = field(default_factory=Counter)
+    data_date: date | None = None  # the file's own date when it states one (a registry snapshot's)
 
     def bad(self, row_number: int | None, raw, reason: str) -> None:
         """Quarantine one input row: it is kept with its reason, never silently dropped."""

@@ -16,10 +16,17 @@ MAX_KW = 1000.0  # no public charger is rated above this: more is a unit or typi
 
 
 def power_band(max_kw: pd.Series) -> pd.Series:
-    """slow <8 kW, fast 8-49, rapid 50-149, ultra 150+ (the fastest connector decides)."""
+    """slow <8 kW, fast 8-49, rapid 50-149, ultra 150+ (the fastest connector decides); no power: unknown."""
     bands = np.select([max_kw < 8, max_kw < 50, max_kw < 150, max_kw >= 150],
-                      ["slow", "fast", "rapid", "ultra"], default="")
-    return pd.Series(bands, index=max_kw.index).replace("", None)
+                      ["slow", "fast", "rapid", "ultra"], default=schema.UNKNOWN_BAND)
+    return pd.Series(bands, index=max_kw.index)
+
+
+def note_unknown_power(parsed: Parsed, devices: pd.DataFrame, why: str) -> None:
+    """Say in the run summary how many loaded devices got the 'unknown' power band, and why."""
+    n = int(devices["power_band"].eq(schema.UNKNOWN_BAND).sum())
+    if n:
+        parsed.notes[f"devices with power band 'unknown' ({why})"] += n
 
 
 def check_points(parsed: Parsed, frame: pd.DataFrame, raw) -> pd.Series:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy.engine import Connection
 
@@ -11,6 +13,7 @@ from data.loader.sources.devices import (
     check_duplicates,
     check_points,
     keep_london,
+    note_unknown_power,
     power_band,
     write_devices,
 )
@@ -36,6 +39,8 @@ def _parser():
     p = option_parser(SOURCE)
     p.add_argument("--replace", action="store_true",
                    help="a complete snapshot: first remove every device an earlier ncr load added")
+    p.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="the snapshot's date (default: the newest dateUpdated or dateCreated in the file)")
     return p
 
 
@@ -98,9 +103,19 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     devices["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(devices["device_id"]).to_numpy()
     devices["power_band"] = power_band(devices["max_kw"])
     devices = keep_london(parsed, devices, context)
+    note_unknown_power(parsed, devices, "no connector power in the file" if cons["rated_kw"].isna().all()
+                       else "no connector power given for the device")
+    parsed.data_date = getattr(opts, "as_of", None) or snapshot_date(raw)
     parsed.tables["devices"] = devices.reset_index(drop=True)
     parsed.tables["connectors"] = cons[cons["device_id"].isin(set(devices["device_id"]))]
     return parsed
+
+
+def snapshot_date(raw: pd.DataFrame):
+    """The newest dateUpdated or dateCreated in the file: the day the registry export was taken, at latest."""
+    cols = [c for c in (column(raw, "dateUpdated"), column(raw, "dateCreated")) if c]
+    newest = max((datetimes(raw[c]).max() for c in cols), default=pd.NaT)
+    return None if pd.isna(newest) else newest.date()
 
 
 def _note_bad_dates(parsed: Parsed, raw: pd.DataFrame, created: pd.Series) -> None:

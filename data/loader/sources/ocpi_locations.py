@@ -11,6 +11,7 @@ from data.loader.sources.devices import (
     check_duplicates,
     check_points,
     keep_london,
+    note_unknown_power,
     power_band,
     write_devices,
 )
@@ -117,6 +118,7 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     frame["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(frame["device_id"]).to_numpy()
     frame["power_band"] = power_band(frame["max_kw"].astype(float))
     frame = keep_london(parsed, frame, context) if len(frame) else frame.assign(gss_code=None)
+    note_unknown_power(parsed, frame, "no connector power in the feed")
     parsed.tables["devices"] = frame.reset_index(drop=True)
     parsed.tables["connectors"] = cons[cons["device_id"].isin(set(frame["device_id"]))].drop_duplicates(
         ["device_id", "connector_no"])

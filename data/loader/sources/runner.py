@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import rollups
+from data.loader import rollups, spans
 from data.loader.refresh import RefreshRefused, refresh
 from data.loader.sources.base import Parsed, parse_options
 
@@ -43,6 +43,7 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
                 write(run.conn, parsed)
                 if rebuild_rollups:
                     rollups.rebuild(run.conn)
+                spans.record(run.conn, run_id, source, parsed.data_date, getattr(opts, "replace", False))
     except RefreshRefused:
         log.warning("run %s refused: %s", run_id, parsed.summary() if parsed else "")
         _note(engine, run_id, parsed, prefix=True)
