@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callbacks import compare, deck, exports, header, map, series, share, state, summaries  # noqa: F401
+from callbacks import availability, compare, deck, exports, header, map, series, share, state, summaries  # noqa: F401
 from callbacks.registry import register
 
 __all__ = ["register"]

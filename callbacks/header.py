@@ -8,6 +8,7 @@ from callbacks.common import guarded, message, panel
 from callbacks.registry import callback
 from layouts import ids
 from layouts.header import key_figure_cards
+from views import availability
 from views.common import empty_reason
 from views.overview import key_figure_values
 
@@ -21,4 +22,4 @@ def update_key_figures(src, state):
     if reason:
         return [message(reason)]
     values, scope = key_figure_values(src, state)
-    return key_figure_cards(values, scope)
+    return key_figure_cards(values, scope, availability.usage_note(availability.offer(src), state))

@@ -7,8 +7,10 @@ from dash import Input, Output, no_update
 from callbacks.common import guarded, message, panel
 from callbacks.registry import callback
 from data import metrics
+from figures.official import marked
 from figures.series import hour_of_week, time_series
 from layouts import ids
+from views import availability
 from views import series as view
 from views.common import empty_reason
 
@@ -25,16 +27,19 @@ NO_DATA = "No charging use matches this selection in the chosen period."
 @panel
 def update_series(src, state):
     """The metric over time for the selected boroughs (else the five largest) against London."""
-    reason = empty_reason(state)
+    reason = empty_reason(state) or availability.unavailable(availability.offer(src), state)
     if reason:
         return no_update, True, message(reason)
     ln = view.lines(src, state)
-    if ln.frame.empty:
+    if ln.frame.empty or ln.frame["value"].isna().all():
         return no_update, True, message(NO_DATA)
-    m = metrics.metric(state["metric"])
-    fig = time_series(ln.frame, ln.names, title=f"{m.label} by {ln.granularity}",
-                      subtitle=f"{view.scope_text(state)} · {state['from']} to {state['to']}",
-                      y_title=m.unit, london_label=view.london_label(state["metric"]), official=ln.official)
+    m, denom = metrics.metric(state["metric"]), state["denominator"]
+    fig = time_series(ln.frame, ln.names, title=f"{view.series_title(state)} by {view.step_name(state, ln)}",
+                      subtitle=f"{view.scope_text(state)} · {view.period_text(state)}",
+                      y_title=view.y_title(state), london_label=view.london_label(m.key, denom),
+                      official=ln.official)
+    if m.official:
+        fig = marked(fig, state["from"], state["to"], threshold=m.key == "official_rapid")
     return fig, False, None
 
 

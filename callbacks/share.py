@@ -11,6 +11,7 @@ from figures.caption import as_of_text
 from layouts import ids
 from state import selection, urlstate
 from state.reducers import next_view
+from views import availability
 from views.common import borough_names
 
 # The browser's history follows the link (pushState; back and forward come in through the dcc.Location).
@@ -65,9 +66,9 @@ def copy_link(_n, state, view, href):
 def link_notice(search):
     """A quiet note naming the parts of an opened link that were not understood (their defaults are shown)."""
     src = source()
-    _, _, fell_back = urlstate.from_query(search, bounds=queries.date_bounds(src.db, src.version),
-                                          boroughs=set(queries.borough_codes(src.db, src.version)),
-                                          operators=set(queries.operator_names(src.db, src.version)))
+    _, _, fell_back = urlstate.from_query(search, boroughs=set(queries.borough_codes(src.db, src.version)),
+                                          operators=set(queries.operator_names(src.db, src.version)),
+                                          **availability.state_defaults(availability.offer(src)))
     if not fell_back:  # the canonical link pushed after a tampered one must not wipe the notice
         return no_update
     alert = message(f"Some parts of this link were not understood and show their defaults: {', '.join(fell_back)}.",
@@ -82,4 +83,4 @@ def update_banner(state):
     """The current selection and the data's source, written on screen."""
     src = source()
     return [selection.selection_text(state, borough_names(src, state)), " — ",
-            as_of_text(queries.data_as_of(src.db, src.version))]
+            as_of_text(availability.provenance(src))]
