@@ -110,11 +110,11 @@ def official_at(official: pd.DataFrame, end: str) -> pd.DataFrame:
     """Per borough DfT's latest count at or before ``end`` (each measure on its own: the all-devices table may
     stop earlier than the rapid one) and the quarter it is for."""
     upto = official[official["la_code"].str.startswith("E09") & (official["quarter"] <= pd.Timestamp(end[:10]))]
-    out = pd.DataFrame({"gss_code": sorted(set(upto["la_code"]))})
+    out = pd.DataFrame({"gss_code": pd.Series(sorted(set(upto["la_code"])), dtype=object)})
     for col, src in OFFICIAL.items():
-        rows = upto.dropna(subset=[src]).sort_values("quarter").groupby("la_code").last()
-        out[col] = out["gss_code"].map(rows[src]).astype(float)
-        out[f"{col}_quarter"] = out["gss_code"].map(rows["quarter"])
+        rows = upto.dropna(subset=[src]).sort_values("quarter").groupby("la_code", as_index=False).last()
+        rows = rows.rename(columns={"la_code": "gss_code", src: col, "quarter": f"{col}_quarter"})
+        out = out.merge(rows[["gss_code", col, f"{col}_quarter"]], on="gss_code", how="left")
     return out
 
 

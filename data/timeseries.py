@@ -96,12 +96,17 @@ def usage_lines(daily: pd.DataFrame, gran: str, metric_key: str, denom_key: str,
                 min_sessions: int = 0) -> pd.DataFrame:
     """Usage per area per bucket over the chosen denominator (per device: devices in service on average over
     the bucket's days in the period); totals and ratio metrics as ``frames.usage_series`` draws them."""
-    if metrics.denominator_for(metric_key, denom_key).column is None:
-        return usage_series(daily, gran, metric_key, start, end, min_sessions)
     frame = daily.assign(bucket=_bucket(daily["day"], gran))
     sums = frame.groupby(["area", "bucket"], as_index=False)[list(USAGE_SUMS)].sum()
-    days = _bucket(pd.Series(pd.date_range(start[:10], end[:10], freq="D")), gran).value_counts()
-    sums["avg_devices"] = sums["device_days"] / sums["bucket"].map(days).astype(float)
-    out = _values(with_denominators(sums, den_for(sums["bucket"].unique())), metric_key, denom_key)
-    out.loc[sums["sessions"].to_numpy() < max(min_sessions, 1), "value"] = np.nan  # no sessions: no figure
-    return out
+    if metrics.denominator_for(metric_key, denom_key).column is None:
+        out = usage_series(daily, gran, metric_key, start, end, min_sessions)
+    else:
+        days = _bucket(pd.Series(pd.date_range(start[:10], end[:10], freq="D")), gran).value_counts()
+        sums["avg_devices"] = sums["device_days"] / sums["bucket"].map(days).astype(float)
+        out = _values(with_denominators(sums, den_for(sums["bucket"].unique())), metric_key, denom_key)
+        out.loc[sums["sessions"].to_numpy() < min_sessions, "value"] = np.nan
+    # No session in a bucket: no figure (session data covers some operators and months), never a 0.
+    idle = sums.loc[~(sums["sessions"] > 0), ["area", "bucket"]].assign(idle=True)
+    out = out.merge(idle, on=["area", "bucket"], how="left")
+    out.loc[out["idle"].eq(True), "value"] = np.nan
+    return out[COLUMNS]
