@@ -67,18 +67,15 @@ def bounds(frame: pd.DataFrame) -> tuple[date, date] | None:
 
 
 def default_period(frame: pd.DataFrame, page_kind: str) -> tuple[date, date] | None:
-    """The most recent year of the data ``page_kind`` is about (see PAGE_KINDS), within ``bounds``.
-
-    With none of that data loaded, the most recent year of all the data; None on a store with no dated data.
-    """
-    limits = bounds(frame)
-    if limits is None:
+    """The most recent year (365 days) of the data ``page_kind`` is about (see PAGE_KINDS), shorter when that
+    data covers less. With none of that data loaded, the most recent year of all the data; None on a store
+    with no dated data."""
+    if bounds(frame) is None:
         return None
     about = next((d for k in PAGE_KINDS.get(page_kind, (page_kind,)) if not (d := _dated(frame, [k])).empty),
                  _dated(frame))
-    end = max(about["span_end"])
-    start = max(end - timedelta(days=364), limits[0])
-    return start, end
+    first, end = bounds(about)
+    return max(end - timedelta(days=364), first), end
 
 
 def clamp_period(frame: pd.DataFrame, start: date, end: date) -> tuple[date, date] | None:

@@ -109,8 +109,13 @@ def test_status_json_shape_and_values(engine, store_url):
     assert proc.returncode == 0, proc.stderr
     st = json.loads(proc.stdout)
     assert st["data_version"] == store.get_data_version(engine) == 1
-    assert st["counts"] == {"boroughs": 33, "devices": store.table_count(engine, schema.devices),
+    devices = store.table_count(engine, schema.devices)
+    assert st["counts"] == {"boroughs": 33, "devices": devices, "london_devices": devices,
                             "sessions": store.table_count(engine, schema.sessions), "quarantined": 0}
+    assert sum(st["devices_by_band"].values()) == devices
+    spans = {(x["kind"], x["source"]): x for x in st["spans"]}
+    assert spans[("devices", "demo")]["rows"] == devices and spans[("sessions", "demo")]["rows"] == \
+        st["counts"]["sessions"] and spans[("sessions", "demo")]["run_id"] == st["last_runs"][0]["run_id"]
     assert len(st["devices_by_borough"]) == 33
     assert sum(st["devices_by_borough"].values()) == st["counts"]["devices"]
     (run,) = st["last_runs"]

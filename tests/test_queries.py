@@ -12,7 +12,7 @@ from sqlalchemy import text
 from cache import cache
 from data import queries as q
 from data.db import engine_for
-from data.schema import LOCATION_TYPES, POWER_BANDS
+from data.schema import ALL_POWER_BANDS, LOCATION_TYPES, POWER_BANDS
 from tests.conftest import run_loader
 
 ALL = {"bands": tuple(POWER_BANDS), "operators": (), "locations": tuple(LOCATION_TYPES)}
@@ -143,7 +143,8 @@ def test_qry006_a_refresh_rolls_every_cache_key_over(demo_sqlite, redis_url):
         assert q.borough_usage(demo_sqlite, v1, lo, hi, **ALL)["sessions"].sum() == first  # old key, old value
 
 
-_ALL_BL = {"bands": tuple(POWER_BANDS), "locations": tuple(LOCATION_TYPES)}
+# Every box ticked: the four bands and 'unknown' (a device without power is listed, never hidden).
+_ALL_BL = {"bands": tuple(ALL_POWER_BANDS), "locations": tuple(LOCATION_TYPES)}
 
 
 def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

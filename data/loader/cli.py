@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("location")
     load.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
                       help="source-specific option, repeatable")
+    every = sub.add_parser("load-all", help="load every public file a folder holds: boundaries first, then the "
+                                            "rest, each its own atomic run (README: Real data in five minutes)")
+    every.add_argument("folder", help="a folder of downloaded files (optionally with a load-all.toml)")
+    every.add_argument("--plan", action="store_true", help="only say which file goes to which source")
     status = sub.add_parser("status", help="what is in the store")
     status.add_argument("--json", action="store_true", help="one JSON object on stdout")
     return p
@@ -50,6 +54,22 @@ def _load(engine, args) -> int:
     return 0
 
 
+def _load_all(engine, args) -> int:
+    from pathlib import Path
+
+    from data.loader import load_all
+
+    folder = Path(args.folder)
+    if args.plan:
+        for item in load_all.plan(folder):
+            print(f"{item.path.name} -> {item.source or 'skipped: ' + item.reason}")
+        return 0
+    store.migrate(engine)
+    items = load_all.load_folder(engine, folder)
+    print(load_all.summary(items))
+    return 1 if any(i.status in ("failed", "refused") for i in items) else 0
+
+
 def _dispatch(engine, args) -> int:
     if args.command == "migrate":
         version = store.migrate(engine)
@@ -65,6 +85,8 @@ def _dispatch(engine, args) -> int:
     if args.command == "load":
         store.migrate(engine)
         return _load(engine, args)
+    if args.command == "load-all":
+        return _load_all(engine, args)
     from data.loader.status import format_status, store_status
 
     st = store_status(engine)

@@ -9,7 +9,8 @@ Rules (the dashboard relies on them):
 * ``rollup_daily`` has a row for every (day, gss_code, power_band, location_type, operator) with at
   least one device in service that day (installed_on <= day, removed_on null or > day; a null
   installed_on counts as installed), zero-session days included, plus any row that has sessions.
-  Days run over the sessions' span, or the last 365 days when there are no sessions, unless given.
+  Days run over the sessions' span, or with no sessions the 365 days up to the devices' own date (their data
+  span's date, else the newest install date; today only for a store with neither), unless given.
 
 How: sessions are read in chunks (a server-side cursor on PostgreSQL) and summed in numpy on packed
 integer keys; partial sums are merged at the end. Measured on demo London (4.4M sessions, SQLite):
@@ -193,6 +194,8 @@ class Accumulator:
 
     def _write_daily(self, conn: Connection, start: date | None, end: date | None) -> tuple:
         key, n, (kwh, hours) = self.sums["daily"].merged()
+        if not len(key) and end is None:
+            end = _devices_as_of(conn, self.dev)
         days = _window(key // self.nc, start, end)
         first, last = (days[0], days[-1]) if len(days) else (0, -1)
         inside = (key // self.nc >= first) & (key // self.nc <= last)
@@ -255,8 +258,18 @@ def _months(m: np.ndarray) -> np.ndarray:
     return m.astype("datetime64[M]").astype("datetime64[D]")
 
 
+def _devices_as_of(conn: Connection, dev: pd.DataFrame) -> date | None:
+    """The devices' own date: the newest in their data spans (a registry snapshot's), else the newest install."""
+    t = schema.data_spans
+    spans = conn.execute(select(t.c.data_date).where(t.c.kind == "devices", t.c.data_date.is_not(None))).scalars()
+    newest = max((pd.Timestamp(d).date() for d in spans), default=None)
+    installed = pd.to_datetime(dev.loc[dev["gss_code"].notna(), "installed_on"]).max()
+    return newest or (None if pd.isna(installed) else installed.date())
+
+
 def _window(days: np.ndarray, start: date | None, end: date | None) -> np.ndarray:
-    """Days (int, since 1970) the daily rollup covers: the sessions' span, or the last 365 days without any."""
+    """Days (int, since 1970) the daily rollup covers: the sessions' span, or the 365 days to ``end`` (today if
+    None) without any."""
     as_int = lambda d: int(np.datetime64(d, "D").view(np.int64))  # noqa: E731
     if len(days) == 0:
         last = as_int(end or date.today())

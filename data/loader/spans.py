@@ -28,7 +28,8 @@ from data import schema
 
 log = logging.getLogger(__name__)
 
-# The kinds each loader source changes (a boundary load moves devices in and out of London).
+# The kinds each loader source changes (a boundary load moves devices in and out of London). A new kind (live
+# status) adds its source here and a function to _MEASURE returning (span_start, span_end, rows, data_date).
 KINDS_BY_SOURCE = {
     "boundaries": ("boundaries", "devices"),
     "ncr": ("devices",), "ocpi-locations": ("devices",),
@@ -96,22 +97,24 @@ def _old(conn: Connection, kind: str) -> dict[str, dict]:
 
 
 def record(conn: Connection, run_id: int | None, source: str, data_date: date | None = None,
-           replace: bool = False, kinds: tuple[str, ...] | None = None) -> list[dict]:
+           replace: bool = False, kinds: tuple[str, ...] | None = None, measured: dict | None = None) -> list[dict]:
     """Re-measure the kinds ``source`` changes and rewrite their rows; returns the rows written.
 
     ``data_date`` is the file's own date when it states one (a registry snapshot); a second file of the same
-    source keeps the newer of the two dates unless ``replace`` (the file is the whole snapshot).
+    source keeps the newer of the two dates unless ``replace`` (the file is the whole snapshot). ``measured``:
+    kind -> {source: (start, end, rows, date)} a caller already knows (the demo's sessions: no table scan).
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     t = schema.data_spans
     written = []
     for kind in kinds or KINDS_BY_SOURCE.get(source, ()):
-        measured = _MEASURE[kind](conn)
+        found = (measured or {}).get(kind)
+        found = _MEASURE[kind](conn) if found is None else found
         if kind not in _PER_SOURCE:
-            measured = {} if measured is None else {source: measured}
+            found = {} if found is None else {source: found}
         old = _old(conn, kind)
         conn.execute(t.delete().where(t.c.kind == kind))
-        for src, (start, end, rows, fallback) in measured.items():
+        for src, (start, end, rows, fallback) in found.items():
             prev = old.get(src, {})
             mine = src == source or kind not in _PER_SOURCE
             own = data_date if mine and kind == "devices" else None

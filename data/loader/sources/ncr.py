@@ -111,11 +111,13 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     return parsed
 
 
-def snapshot_date(raw: pd.DataFrame):
-    """The newest dateUpdated or dateCreated in the file: the day the registry export was taken, at latest."""
+def snapshot_date(raw: pd.DataFrame) -> date | None:
+    """The newest dateUpdated or dateCreated in the file (as written: no zone shift), the day the export was
+    taken at the latest; a date after today is a typing error, not the snapshot's."""
     cols = [c for c in (column(raw, "dateUpdated"), column(raw, "dateCreated")) if c]
-    newest = max((datetimes(raw[c]).max() for c in cols), default=pd.NaT)
-    return None if pd.isna(newest) else newest.date()
+    stamps = pd.concat([datetimes(raw[c], tz="UTC") for c in cols]) if cols else pd.Series(dtype="datetime64[ns]")
+    stamps = stamps[stamps.notna() & (stamps <= pd.Timestamp.now())]
+    return stamps.max().date() if len(stamps) else None
 
 
 def _note_bad_dates(parsed: Parsed, raw: pd.DataFrame, created: pd.Series) -> None:

@@ -41,9 +41,10 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
             run.count(rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded)
             if parsed.bad_share() <= opts.max_bad_share:  # a refused run writes nothing anyway
                 write(run.conn, parsed)
+                # Spans first: with no sessions, the rollups' days end at the devices' own date (rollups._window).
+                spans.record(run.conn, run_id, source, parsed.data_date, getattr(opts, "replace", False))
                 if rebuild_rollups:
                     rollups.rebuild(run.conn)
-                spans.record(run.conn, run_id, source, parsed.data_date, getattr(opts, "replace", False))
     except RefreshRefused:
         log.warning("run %s refused: %s", run_id, parsed.summary() if parsed else "")
         _note(engine, run_id, parsed, prefix=True)
