@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import config
+from app import create_app
 from data import metrics, queries
 from data.frames import official_at
 from figures.caption import as_of_text, caption_text
@@ -19,6 +21,7 @@ from tests.conftest import run_loader
 from tests.test_queries import ctx  # noqa: F401 - a fixture
 from views import availability
 from views.common import Source
+from web.security import build_csp
 
 pytestmark = pytest.mark.usefixtures("ctx")  # the queries run in an app context with a fresh cache
 
@@ -116,3 +119,13 @@ def test_av006_plugin_vehicles_per_device_is_the_officers_ratio():
     assert pd.isna(metrics.compute("devices", sums, "per_plugin").tolist()[1])  # no device: no figure
     assert metrics.compute("official_devices", sums, "per_plugin").tolist() == [20.0, 25.0]
     assert metrics.title("official_devices", "per_plugin") == "Plug-in vehicles per official device (DfT)"
+
+
+def test_av007_basemap_is_openstreetmap_unless_tile_url_is_set_empty():
+    osm = config.load({})
+    assert osm.tile_url == config.OSM_TILES and "OpenStreetMap" in osm.tile_attribution
+    assert "img-src 'self' data: blob: https://tile.openstreetmap.org;" in build_csp(create_app(settings=osm), osm.tile_url)
+    offline = config.load({"TILE_URL": ""})
+    assert offline.tile_url is None and offline.tile_attribution is None
+    own = config.load({"TILE_URL": "https://tiles.example/{z}/{x}/{y}.png", "TILE_ATTRIBUTION": "© Example"})
+    assert (own.tile_url, own.tile_attribution) == ("https://tiles.example/{z}/{x}/{y}.png", "© Example")
