@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from cache import cache
 from data import metrics, queries
 from data import spans as data_spans
 from views.common import Source
@@ -63,15 +64,21 @@ def _period(frame: pd.DataFrame, metric_key: str, official: pd.DataFrame, bounds
 
 
 def offer(src: Source) -> Offer:
-    """The store's bounds, default period and metric, and the kinds of data it holds."""
-    frame = queries.data_spans(src.db, src.version)
+    """The store's bounds, default period and metric, and the kinds of data it holds (every callback validates
+    its state against these: cached per store and data version)."""
+    return _offer(src.db, src.version)
+
+
+@cache.memoize()
+def _offer(db: str, version: str) -> Offer:
+    frame = queries.data_spans(db, version)
     kinds = frozenset(data_spans.kinds_loaded(frame))
-    official = queries.official_counts(src.db, src.version)
+    official = queries.official_counts(db, version)
     metric_key = default_metric(kinds, official)
     denom = metrics.DEFAULT_DENOMINATOR if "population" in kinds else "total"
     bounds = data_spans.bounds(frame)
     if bounds is None:  # no dated data: the rollups' days (an empty store: None)
-        return Offer(queries.date_bounds(src.db, src.version), None, metric_key, denom, kinds, None)
+        return Offer(queries.date_bounds(db, version), None, metric_key, denom, kinds, None)
     sessions = frame[(frame["kind"] == "sessions") & (frame["rows"] > 0)]
     session_days = (min(sessions["span_start"]), max(sessions["span_end"])) if not sessions.empty else None
     return Offer(_iso(bounds), _iso(_period(frame, metric_key, official, bounds)), metric_key, denom, kinds,
