@@ -92,7 +92,7 @@ class Settings:
     ratelimit_signin: str = "5 per minute;30 per hour"
     ratelimit_callbacks: str = "600 per minute"
     ratelimit_enabled: bool = True
-    tile_url: str | None = None  # map tiles; unset = plain background (works offline)
+    tile_url: str | None = None  # map tiles; None = plain background (TILE_URL set but empty: offline)
     tile_attribution: str | None = None
     log_level: str = "INFO"
     port: int | None = None  # PORT: set by the platform (gunicorn binds 8000 without it, app.py 8050)
@@ -127,6 +127,19 @@ def _get(env: Mapping, name: str, default: str = "") -> str:
 def _flag(env: Mapping, name: str) -> bool | None:
     raw = _get(env, name)
     return None if raw == "" else raw.lower() in TRUE
+
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+def _tiles(env: Mapping) -> dict:
+    """The basemap: TILE_URL unset = OpenStreetMap's standard tiles (with their attribution); set but empty =
+    none (offline); else that template, with TILE_ATTRIBUTION."""
+    if env.get("TILE_URL") is None:
+        return {"tile_url": OSM_TILES, "tile_attribution": _get(env, "TILE_ATTRIBUTION") or OSM_ATTRIBUTION}
+    url = _get(env, "TILE_URL") or None
+    return {"tile_url": url, "tile_attribution": (_get(env, "TILE_ATTRIBUTION") or None) if url else None}
 
 
 def parse_users(raw: str | None) -> dict[str, str]:
@@ -266,7 +279,7 @@ def load(env: Mapping | None = None) -> Settings:
         ratelimit_signin=_get(env, "RATELIMIT_SIGNIN") or Settings.ratelimit_signin,
         ratelimit_callbacks=_get(env, "RATELIMIT_CALLBACKS") or Settings.ratelimit_callbacks,
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED") is not False,
-        tile_url=_get(env, "TILE_URL") or None, tile_attribution=_get(env, "TILE_ATTRIBUTION") or None,
+        **_tiles(env),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(), instance_dir=instance_dir,
         shared_data_dir=Path(_get(env, "SHARED_DATA_DIR") or ROOT.parent / "shared" / "data"),
         **values,

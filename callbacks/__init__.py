@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from callbacks import (  # noqa: F401
+    availability,
     compare,
     context_state,
     deck,

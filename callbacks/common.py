@@ -16,6 +16,7 @@ from cache import cache
 from data import queries
 from figures.caption import caption_text, captioned
 from state.selection import clean_state
+from views import availability
 from views.common import Source
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,12 @@ def source() -> Source:
 def validated(state, src: Source | None = None) -> dict:
     """The state from the browser, every value checked against what the store holds."""
     src = src or source()
-    bounds = queries.date_bounds(src.db, src.version)
+    # Bounds, default period and metric from the loaded data's spans (never from today).
+    defaults = availability.state_defaults(availability.offer(src))
     # The operator list (a scan of the devices table, 5-12 ms on an empty cache) only when operators are named.
     named = isinstance(state, dict) and state.get("operators")
-    return clean_state(state, bounds=bounds, boroughs=set(queries.borough_codes(src.db, src.version)),
-                       operators=set(queries.operator_names(src.db, src.version)) if named else set())
+    return clean_state(state, boroughs=set(queries.borough_codes(src.db, src.version)),
+                       operators=set(queries.operator_names(src.db, src.version)) if named else set(), **defaults)
 
 
 def state_key(state: dict) -> str:
@@ -57,7 +59,8 @@ def panel(draw):
     def rendered(db: str, version: str, min_count: int, key: str):
         state = json.loads(key)  # each chart carries its source and filters, so an exported PNG does too
         src = Source(db, version, min_count)
-        return captioned(_plain(draw(src, state)), caption_text(queries.data_as_of(db, version), state))
+        caption = caption_text(availability.provenance(src), state, availability.caption_kinds(state))
+        return captioned(_plain(draw(src, state)), caption)
 
     # flask-caching keys memoized functions by module and qualified name: give each panel its own.
     rendered.__module__, rendered.__qualname__ = draw.__module__, f"{draw.__qualname__}__rendered"

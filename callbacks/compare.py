@@ -50,10 +50,14 @@ def update_compare(src, state):
     ranked, london = result
     metric, denom = state["metric"], state["denominator"]
     label = view.london_label(state)
-    fig = ranking_bars(ranked, london=london, london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
+    has_london = london == london  # no reference line for a missing value
+    parts = [f"{state['from']} to {state['to']}", view.official_quarter(ranked, state),
+             f"dashed line: {label}" if has_london else None]
+    fig = ranking_bars(ranked, london=london if has_london else None,
+                       london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
                        title=metrics.title(metric, denom), x_title=metrics.title(metric, denom),
-                       selected=tuple(state["boroughs"]),
-                       subtitle=f"{state['from']} to {state['to']} · dashed line: {label}")
+                       selected=tuple(state["boroughs"]), subtitle=" · ".join(p for p in parts if p),
+                       beside=view.REGISTRY_LABEL if "registry" in ranked else None)
     return fig, False, None
 
 

@@ -6,8 +6,9 @@ from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks.common import guarded, source, validated
 from callbacks.registry import callback
+from figures.caption import caption_text
 from layouts import ids
-from views import compare, overview, series
+from views import availability, compare, overview, series
 
 KINDS = {ids.EXPORT_SERIES_CSV: "series", ids.EXPORT_HEATMAP_CSV: "hour-of-week",
          ids.EXPORT_COMPARE_CSV: "comparison", ids.EXPORT_DEVICES_CSV: "devices"}
@@ -19,7 +20,9 @@ def export_csv(kind: str, state) -> dict:
     """dcc.Download's data for one export of the validated state."""
     src = source()
     state = validated(state, src)
-    frame = FRAMES[kind](src, state)
+    # Every row names the sources behind it with the data's own dates (and when loaded), as the charts do.
+    provenance = caption_text(availability.provenance(src), state, availability.caption_kinds(state))
+    frame = FRAMES[kind](src, state).assign(source=provenance)
     name = f"london-ev-{kind}-{state['from']}-to-{state['to']}.csv"
     return dcc.send_data_frame(frame.to_csv, name, index=False)
 

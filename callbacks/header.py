@@ -6,11 +6,11 @@ from dash import Input, Output, no_update
 
 from callbacks.common import guarded, message, panel, source
 from callbacks.registry import callback
-from data import queries
 from figures.caption import as_of_text
 from layouts import ids
 from layouts.header import key_figure_cards
 from state import selection
+from views import availability
 from views.common import borough_names, empty_reason
 from views.overview import key_figure_values
 
@@ -29,7 +29,7 @@ def update_key_figures(src, state):
     if reason:
         return [message(reason)]
     values, scope = key_figure_values(src, state)
-    return key_figure_cards(values, scope)
+    return key_figure_cards(values, scope, availability.usage_note(availability.offer(src), state))
 
 
 @guarded(lambda _alert: no_update)
@@ -37,4 +37,4 @@ def update_banner(state):
     """The current selection and the data's source, written on screen."""
     src = source()
     return [selection.selection_text(state, borough_names(src, state)), " — ",
-            as_of_text(queries.data_as_of(src.db, src.version))]
+            as_of_text(availability.provenance(src))]

@@ -11,7 +11,7 @@ from data import metrics
 from figures.mapdata import choropleth_hideout, legend_rows
 from layouts import ids
 from layouts.map_panel import choropleth_legend
-from views import overview
+from views import availability, overview
 from views.common import empty_reason
 
 # Filtering by band, operator, location type or end date re-clusters the points the browser already holds:
@@ -40,7 +40,7 @@ clientside_callback(
 def update_choropleth(src, state):
     """Colour boroughs by the metric in quintile classes; outline the selected ones."""
     selected = tuple(state["boroughs"])
-    reason = empty_reason(state)
+    reason = empty_reason(state) or availability.unavailable(availability.offer(src), state)
     if reason:
         return {"vals": {}, "breaks": [], "sel": list(selected), "text": {}}, [], message(reason)
     metric, denom = state["metric"], state["denominator"]

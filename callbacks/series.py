@@ -8,9 +8,11 @@ from dash import Input, Output, ctx, html, no_update
 from callbacks.common import guarded, message, panel
 from callbacks.registry import callback
 from data import metrics
+from figures.official import marked
 from figures.series import hour_of_week, time_series
 from layouts import ids
 from layouts.summary_table import table
+from views import availability
 from views import events as events_view
 from views import series as view
 from views.common import empty_reason
@@ -64,18 +66,21 @@ def series_rows(src, state):
 @panel
 def update_series(src, state):
     """The metric over time for the selected boroughs (else the five largest) against London."""
-    reason = empty_reason(state)
+    reason = empty_reason(state) or availability.unavailable(availability.offer(src), state)
     if reason:
         return no_update, True, message(reason)
     ln = view.lines(src, state)
-    if ln.frame.empty:
+    if ln.frame.empty or ln.frame["value"].isna().all():
         return no_update, True, message(NO_DATA)
-    m = metrics.metric(state["metric"])
-    fig = time_series(ln.frame, ln.names, title=f"{m.label} by {ln.granularity}",
-                      subtitle=f"{view.scope_text(state)} · {state['from']} to {state['to']}",
-                      y_title=m.unit, london_label=view.london_label(state["metric"]), official=ln.official,
+    m, denom = metrics.metric(state["metric"]), state["denominator"]
+    fig = time_series(ln.frame, ln.names, title=f"{view.series_title(state)} by {view.step_name(state, ln)}",
+                      subtitle=f"{view.scope_text(state)} · {view.period_text(state)}",
+                      y_title=view.y_title(state), london_label=view.london_label(m.key, denom),
+                      official=ln.official,
                       events=events_view.for_chart(src, state, state["from"], state["to"],
                                                  tuple(dict.fromkeys(ln.frame["area"]))))
+    if m.official:
+        fig = marked(fig, state["from"], state["to"], threshold=m.key == "official_rapid")
     return fig, False, None
 
 

@@ -10,6 +10,7 @@ from data import queries
 from layouts import ids
 from state import urlstate
 from state.reducers import next_view, opened_query
+from views import availability
 
 # The browser's history follows the link (pushState). What comes back in as "a link was opened" is only the
 # page's own address at load and back/forward (assets/share.js sets LINK_OPENED on popstate) or a deck slide:
@@ -66,9 +67,9 @@ def copy_link(_n, state, view, href):
 def link_notice(opened):
     """A quiet note naming the parts of an opened link that were not understood (their defaults are shown)."""
     src = source()
-    _, _, fell_back = urlstate.from_query(opened_query(opened), bounds=queries.date_bounds(src.db, src.version),
-                                          boroughs=set(queries.borough_codes(src.db, src.version)),
-                                          operators=set(queries.operator_names(src.db, src.version)))
+    _, _, fell_back = urlstate.from_query(opened_query(opened), boroughs=set(queries.borough_codes(src.db, src.version)),
+                                          operators=set(queries.operator_names(src.db, src.version)),
+                                          **availability.state_defaults(availability.offer(src)))
     if not fell_back:  # a good link opened (back) after a tampered one does not wipe the notice
         return no_update
     alert = message(f"Some parts of this link were not understood and show their defaults: {', '.join(fell_back)}.",

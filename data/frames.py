@@ -103,6 +103,28 @@ def official_series(official: pd.DataFrame, areas: list[str], start: str, end: s
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["area", "bucket", "value"])
 
 
+OFFICIAL = {"official_devices": "total_devices", "official_rapid": "rapid_devices"}  # metric column <- DfT's
+
+
+def official_at(official: pd.DataFrame, end: str) -> pd.DataFrame:
+    """Per borough DfT's latest count at or before ``end`` (each measure on its own: the all-devices table may
+    stop earlier than the rapid one) and the quarter it is for."""
+    upto = official[official["la_code"].str.startswith("E09") & (official["quarter"] <= pd.Timestamp(end[:10]))]
+    out = pd.DataFrame({"gss_code": pd.Series(sorted(set(upto["la_code"])), dtype=object)})
+    for col, src in OFFICIAL.items():
+        rows = upto.dropna(subset=[src]).sort_values("quarter").groupby("la_code", as_index=False).last()
+        rows = rows.rename(columns={"la_code": "gss_code", src: col, "quarter": f"{col}_quarter"})
+        out = out.merge(rows[["gss_code", col, f"{col}_quarter"]], on="gss_code", how="left")
+    return out
+
+
+def no_usage_as_missing(sums: pd.DataFrame) -> pd.DataFrame:
+    """Boroughs with no session in the period have no usage figure (no data), not a usage of 0: session data
+    comes from some operators only."""
+    none = ~(sums["sessions"] > 0)
+    return sums.assign(**{c: sums[c].mask(none) for c in ("sessions", "kwh", "plugged_hours")})
+
+
 def borough_sums(boroughs: pd.DataFrame, usage: pd.DataFrame, counts: pd.DataFrame, days: int) -> pd.DataFrame:
     """One row per borough with every sum and denominator a metric may need."""
     devices = counts.groupby("gss_code")["devices"].sum()
@@ -136,9 +158,9 @@ def key_figures(sums: pd.DataFrame, counts: pd.DataFrame, gss_codes: tuple) -> d
         counts = counts[counts["gss_code"].isin(gss_codes)]
     total = _total_row(sums).apply(pd.to_numeric, errors="coerce")  # an empty store sums to NaN, not None
 
-    def num(col: str) -> float:
+    def num(col: str) -> float:  # NaN (shown as an en dash) where no borough has the figure, never 0
         value = total[col].iloc[0]
-        return float(value) if pd.notna(value) else 0.0
+        return float(value) if pd.notna(value) else float("nan")
 
     devices = float(counts["devices"].sum())
     rapid = float(counts.loc[counts["power_band"].isin(["rapid", "ultra"]), "devices"].sum())

@@ -39,6 +39,17 @@ class Metric:
     stock: bool = False  # a count at a moment (devices), not a flow over the period
     fmt: str = ",.0f"
     needs: tuple[str, ...] = ("sessions",)  # kinds of data (data.spans.KINDS) it is computed from
+    per_unit: str = "device"  # what one of it is, for "plug-in vehicles per <per_unit>" (stock metrics)
+
+    @property
+    def usage(self) -> bool:
+        """Computed from charging sessions (empty, and explained, without session data)."""
+        return "sessions" in self.needs
+
+    @property
+    def official(self) -> bool:
+        """DfT's quarterly official counts, not the registry's devices."""
+        return "official_counts" in self.needs
 
 
 METRICS: dict[str, Metric] = {
@@ -58,6 +69,15 @@ METRICS: dict[str, Metric] = {
         Metric("devices", "Devices installed", "devices",
                "devices installed and not removed at the end of the period (cumulative)",
                lambda f: f["devices"].astype(float), additive=True, stock=True, needs=("devices",)),
+        Metric("official_devices", "Official devices (DfT)", "devices",
+               "DfT's quarterly count of public charging devices, latest quarter at or before the end",
+               lambda f: _column(f, "official_devices"), additive=True, stock=True, needs=("official_counts",),
+               per_unit="official device"),
+        Metric("official_rapid", "Official rapid devices (DfT)", "devices",
+               "DfT's quarterly count of rapid devices (25 kW and above up to July 2023, 50 kW and above from "
+               "October 2023), latest quarter at or before the end",
+               lambda f: _column(f, "official_rapid"), additive=True, stock=True, needs=("official_counts",),
+               per_unit="official rapid device"),
         # How many EVs share a charger: the officers' ratio (devices per vehicle reads 0.00-0.04). Its own
         # ratio, so no denominator applies; computed where the sums carry plugin_vehicles (borough frames).
         Metric("plugin_vehicles_per_device", "Plug-in vehicles per device", "vehicles",
@@ -130,22 +150,40 @@ def denominator_for(metric_key: str, denom_key: str) -> Denominator:
     return d
 
 
+def inverted(metric_key: str, denom_key: str) -> bool:
+    """Devices over plug-in vehicles reads 0.00-0.04: officers ask how many vehicles share one device, so a
+    count of devices "per plug-in vehicle" is drawn the other way up."""
+    return metric(metric_key).stock and denominator_for(metric_key, denom_key).key == "per_plugin"
+
+
 def compute(metric_key: str, sums: pd.DataFrame, denom_key: str = "total") -> pd.Series:
     """The metric from a frame of sums, divided by the denominator column when one applies."""
     values = metric(metric_key).compute(sums)
     d = denominator_for(metric_key, denom_key)
     if d.column is None:
         return values
+    if inverted(metric_key, denom_key):
+        return _ratio(sums[d.column].astype(float), values)
     return _ratio(values, sums[d.column]) * d.scale
 
 
 def title(metric_key: str, denom_key: str = "total") -> str:
-    """'Sessions per 100k residents', 'Utilisation (%)'."""
+    """'Sessions per 100k residents', 'Utilisation (%)', 'Plug-in vehicles per official device (DfT)'."""
     m = metric(metric_key)
     d = denominator_for(metric_key, denom_key)
     if d.column is None:
         return f"{m.label} ({m.unit})"
+    if inverted(metric_key, denom_key):
+        return f"Plug-in vehicles per {m.per_unit}" + (" (DfT)" if m.official else "")
     return f"{m.label} {d.label}"
+
+
+def denominator_label(metric_key: str, denom_key: str) -> str:
+    """The denominator's option label for this metric ('Per 100k residents', 'Plug-in vehicles per device')."""
+    d = DENOMINATORS[denom_key]
+    if metric(metric_key).stock and denom_key == "per_plugin":
+        return "Plug-in vehicles per device"
+    return d.label.strip("()").capitalize()
 
 
 def fmt_value(metric_key: str, value: float, denom_key: str = "total") -> str:

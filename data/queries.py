@@ -262,11 +262,26 @@ def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, oper
 
 @cache.memoize()
 def official_counts(db: str, version: str) -> pd.DataFrame:
-    """DfT's official quarterly device counts per local authority."""
+    """DfT's official quarterly device counts per local authority: all devices and rapid ones (with the
+    threshold DfT counted rapid from at that quarter), NaN where a table did not give the figure."""
     o = s.official_device_stats.c
-    frame = _frame(db, select(o.la_code, o.quarter, o.total_devices).order_by(o.quarter))
-    frame["quarter"] = pd.to_datetime(frame["quarter"])
+    frame = _frame(db, select(o.la_code, _raw_date(o.quarter), o.total_devices, o.rapid_devices,
+                              o.rapid_threshold_kw).order_by(o.quarter, o.la_code))
+    frame["quarter"] = _datetimes(frame["quarter"])
+    for col in ("total_devices", "rapid_devices", "rapid_threshold_kw"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
     return frame
+
+
+@cache.memoize()
+def denominator_history(db: str, version: str) -> pd.DataFrame:
+    """Every population and plug-in vehicle figure per borough and period (the time series' denominators)."""
+    d = s.borough_denominators.c
+    frame = _frame(db, select(d.gss_code, d.measure, _raw_date(d.period), d.value).order_by(d.period))
+    frame["period"] = _datetimes(frame["period"])
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    return frame
+
 
 
 @cache.memoize()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from data.schema import LOCATION_TYPES, POWER_BANDS
+from data.schema import ALL_POWER_BANDS, LOCATION_TYPES, POWER_BANDS, UNKNOWN_BAND
 
-__all__ = ["BAND_LABELS", "DAYS", "EVENT_KINDS", "LOCATION_LABELS", "LOCATION_TYPES", "LONDON_CODE", "POWER_BANDS",
-           "TARGET_BASES", "TARGET_MEASURES", "EVENT_DISPLAY", "band_label"]
+__all__ = ["ALL_POWER_BANDS", "BAND_LABELS", "DAYS", "EVENT_DISPLAY", "EVENT_KINDS", "LOCATION_LABELS", "LOCATION_TYPES",
+           "LONDON_CODE", "POWER_BANDS", "TARGET_BASES", "TARGET_MEASURES", "UNKNOWN_BAND", "band_label"]
 
-BAND_LABELS = {"slow": "Slow 3–8 kW", "fast": "Fast 8–49 kW", "rapid": "Rapid 50–149 kW", "ultra": "Ultra 150 kW+"}
+BAND_LABELS = {"slow": "Slow 3–8 kW", "fast": "Fast 8–49 kW", "rapid": "Rapid 50–149 kW", "ultra": "Ultra 150 kW+",
+               UNKNOWN_BAND: "Power not recorded"}
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # day of week 0..6, Monday first
 LOCATION_LABELS = {lt: lt for lt in LOCATION_TYPES}  # the stored words read well as they are
 LONDON_CODE = "E12000007"  # ONS code of the London region (DfT's London row)

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from data.vocabulary import LOCATION_TYPES, POWER_BANDS
+from datetime import date
+
+from data.vocabulary import ALL_POWER_BANDS, LOCATION_TYPES
 
 CAPTION_LINE_PX = 20  # the extra top margin one more subtitle line needs
 
 
-def as_of_text(as_of: dict) -> str:
-    """'Data as of 2026-11-27 03:10 (source: demo)' or a plain note when nothing is loaded."""
-    if not as_of:
+def _loaded(provenance: dict, kinds) -> str:
+    """'loaded 2 Dec 2026': when the newest of these kinds of data was loaded ('' when none is)."""
+    stamps = [provenance.get("loaded", {}).get(k) for k in kinds]
+    stamps = [t for t in stamps if t]
+    if not stamps:
+        return ""
+    when = date.fromisoformat(max(stamps)[:10])
+    return f"loaded {when.day} {when.strftime('%b %Y')}"
+
+
+def as_of_text(provenance: dict) -> str:
+    """'Data: DfT EV charging statistics, Jul 2025 · ONS mid-2020 population · registry snapshot 20 Nov 2020
+    (loaded 2 Dec 2026)', or a plain note when nothing is loaded."""
+    by_kind = (provenance or {}).get("by_kind") or {}
+    if not by_kind:
         return "No data loaded yet."
-    return f"Data as of {as_of['finished_at'].replace('T', ' ')} UTC · source: {as_of['source']}"
+    loaded = _loaded(provenance, by_kind)
+    return "Data: " + " · ".join(by_kind.values()) + (f" ({loaded})" if loaded else "")
 
 
-def caption_text(as_of: dict, state: dict) -> str:
-    """'Source: demo, data as of 2026-11-27 03:10 UTC' plus the filters that narrow the selection."""
-    source = (f"Source: {as_of['source']}, data as of {str(as_of['finished_at']).replace('T', ' ')[:16]} UTC"
-              if as_of else "Source: no data loaded")
-    parts = [source]
-    if set(state.get("bands") or []) != set(POWER_BANDS):
+def caption_text(provenance: dict, state: dict, kinds=None) -> str:
+    """'Source: DfT EV charging statistics, Jul 2025 · registry snapshot 20 Nov 2020 (loaded 2 Dec 2026)' (the
+    sources of ``kinds``, else all) plus the filters that narrow the selection."""
+    by_kind = (provenance or {}).get("by_kind") or {}
+    named = [by_kind[k] for k in (kinds if kinds is not None else by_kind) if k in by_kind]
+    loaded = _loaded(provenance or {}, [k for k in (kinds if kinds is not None else by_kind) if k in by_kind])
+    parts = ["Source: " + " · ".join(named) + (f" ({loaded})" if loaded else "") if named
+             else "Source: no data loaded"]
+    if set(state.get("bands") or []) != set(ALL_POWER_BANDS):
         parts.append("bands: " + (", ".join(state.get("bands") or []) or "none"))
     if state.get("operators"):
         parts.append("operators: " + ", ".join(state["operators"][:3]) + (" …" if len(state["operators"]) > 3 else ""))

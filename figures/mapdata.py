@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pandas as pd
 
-from data.schema import LOCATION_TYPES, POWER_BANDS
+from data.schema import ALL_POWER_BANDS, LOCATION_TYPES
 from figures.theme import BAND_COLOURS, CLASS_COLOURS
 
 
 def points_payload(devices: pd.DataFrame, operators: list[str]) -> dict:
     """Columnar points (the browser builds the GeoJSON): ids, rounded coords, band/operator/location codes."""
     op_code = {name: i for i, name in enumerate(operators)}
-    band_code = {b: i for i, b in enumerate(POWER_BANDS)}
+    band_code = {b: i for i, b in enumerate(ALL_POWER_BANDS)}
     loc_code = {lt: i for i, lt in enumerate(LOCATION_TYPES)}
     return {
         "id": devices["device_id"].tolist(),
@@ -37,7 +37,7 @@ def _day_numbers(dates: pd.Series) -> list[int]:
 
 def points_hideout(operators: list[str]) -> dict:
     """Lookup tables the browser's style function and legend read (codes index these lists)."""
-    return {"bands": list(POWER_BANDS), "colours": [BAND_COLOURS[b] for b in POWER_BANDS],
+    return {"bands": list(ALL_POWER_BANDS), "colours": [BAND_COLOURS[b] for b in ALL_POWER_BANDS],
             "ops": operators, "locs": list(LOCATION_TYPES)}
 
 
@@ -64,7 +64,16 @@ def choropleth_hideout(ranked: pd.DataFrame, labels: dict[str, str], selected: t
 
 
 def legend_rows(breaks: list[float], fmt) -> list[tuple[str, str]]:
-    """(colour, 'from - to') for each quintile class."""
+    """(colour, 'from - to') for each quintile class that can hold a borough: a class whose edges are equal
+    holds none (the style function puts a value on an edge in the class below), except the first, which then
+    holds exactly one value and reads as it ('0', never '0 – 0')."""
     if not breaks:
         return []
-    return [(CLASS_COLOURS[i], f"{fmt(breaks[i])} – {fmt(breaks[i + 1])}") for i in range(5)]
+    rows = []
+    for i in range(5):
+        lo, hi = breaks[i], breaks[i + 1]
+        if lo != hi:
+            rows.append((CLASS_COLOURS[i], f"{fmt(lo)} – {fmt(hi)}"))
+        elif i == 0:
+            rows.append((CLASS_COLOURS[i], fmt(lo)))
+    return rows

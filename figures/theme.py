@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 # Okabe-Ito: safe for the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 LONDON_COLOUR = "#333333"
-BAND_COLOURS = {"slow": "#56B4E9", "fast": "#009E73", "rapid": "#E69F00", "ultra": "#D55E00"}
+BAND_COLOURS = {"slow": "#56B4E9", "fast": "#009E73", "rapid": "#E69F00", "ultra": "#D55E00", "unknown": "#8c8c8c"}
 INNER_OUTER_COLOURS = {"Inner": "#0072B2", "Outer": "#9BC5E3"}
 SELECTED_COLOUR = "#D55E00"
 # Quintile classes, light to dark (ColorBrewer YlGnBu 5, colour-blind safe).

@@ -19,8 +19,8 @@ KEY_FIGURES = (  # key, label, unit suffix, format
 )
 
 
-def key_figure_cards(values: dict, scope: str) -> list:
-    """One card per key figure; NaN shows as an en dash."""
+def key_figure_cards(values: dict, scope: str, note: str | None = None) -> list:
+    """One card per key figure; NaN shows as an en dash, explained by ``note`` (no session data) when given."""
     cards = []
     for key, label, unit, spec in KEY_FIGURES:
         v = values.get(key)
@@ -30,7 +30,8 @@ def key_figure_cards(values: dict, scope: str) -> list:
         value = [text, html.Span(unit.strip(), className="kf-unit")] if unit and text != "–" else text
         cards.append(html.Div([html.Div(value, className="kf-value"), html.Div(label, className="kf-label")],
                               className="kf-card", id=f"kf-{key}"))
-    return [html.Div(scope, className="kf-scope"), html.Div(cards, className="kf-row")]
+    note = [html.Div(note, className="kf-note", id=ids.HEADER_NOTE)] if note else []
+    return [html.Div(scope, className="kf-scope"), html.Div(cards, className="kf-row"), *note]
 
 
 def metric_help() -> html.Details:
@@ -54,11 +55,11 @@ def signed_in(user: str | None) -> html.Div | None:
                     className="signed-in")
 
 
-def header(as_of: dict, user: str | None = None) -> html.Header:
-    """The page header; key figures are filled by a callback."""
+def header(provenance: dict, user: str | None = None) -> html.Header:
+    """The page header: the sources with their own dates (and when loaded); key figures come from a callback."""
     return html.Header([
         html.Div([html.H1("London EV charge points"),
-                  html.Div(as_of_text(as_of), id=ids.HEADER_AS_OF, className="as-of"),
+                  html.Div(as_of_text(provenance), id=ids.HEADER_AS_OF, className="as-of"),
                   signed_in(user)], className="title-row"),
         html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
     ], className="app-header")

@@ -8,6 +8,7 @@ HOSTED_ALERT = "hosted-alert"  # the banner web.errors fills when a callback or 
 
 # Header and key figures
 HEADER_AS_OF = "header-as-of"
+HEADER_NOTE = "header-note"
 SIGN_OUT = "sign-out"
 HEADER_FIGURES = "header-figures"
 HEADER_HELP = "header-help"
@@ -20,6 +21,7 @@ FILTER_LOCATIONS = "filter-locations"
 FILTER_BOROUGHS = "filter-boroughs"
 FILTER_METRIC = "filter-metric"
 FILTER_DENOMINATOR = "filter-denominator"
+FILTER_METRIC_NOTE = "filter-metric-note"
 FILTER_CLEAR = "filter-clear"
 
 # Map panel

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from data import metrics
 from data.vocabulary import (
+    ALL_POWER_BANDS,
     EVENT_DISPLAY,
     LOCATION_TYPES,
-    POWER_BANDS,
     TARGET_BASES,
     TARGET_MEASURES,
     band_label,
@@ -25,13 +25,21 @@ CONTEXT_DEFAULTS = {key: choices[0] for key, choices in CONTEXT_CHOICES.items()}
 DEFAULT_SPAN_DAYS = 364
 
 
-def default_state(bounds: tuple[str, str] | None) -> dict:
-    """The last year of data, every band and location type, all operators, no borough selected."""
+def default_state(bounds: tuple[str, str] | None, period: tuple[str, str] | None = None,
+                  metric: str | None = None, denominator: str | None = None) -> dict:
+    """The default period (else the last year of the bounds), every band and location type, all operators,
+    no borough selected, the default metric and denominator. ``bounds``, ``period``, ``metric`` and
+    ``denominator`` come from what the store holds (views.availability: the loaded data's spans), never from
+    today when there is data."""
     hi = date.fromisoformat(bounds[1]) if bounds else date.today()
     lo = max(date.fromisoformat(bounds[0]), hi - timedelta(days=DEFAULT_SPAN_DAYS)) if bounds else hi
-    return {"boroughs": [], "from": lo.isoformat(), "to": hi.isoformat(), "bands": list(POWER_BANDS),
-            "operators": [], "locations": list(LOCATION_TYPES), "metric": metrics.DEFAULT_METRIC,
-            "denominator": metrics.DEFAULT_DENOMINATOR, "granularity": "auto", **CONTEXT_DEFAULTS}
+    if period:
+        lo, hi = date.fromisoformat(period[0]), date.fromisoformat(period[1])
+    return {"boroughs": [], "from": lo.isoformat(), "to": hi.isoformat(), "bands": list(ALL_POWER_BANDS),
+            "operators": [], "locations": list(LOCATION_TYPES),
+            "metric": metric if metric in metrics.METRICS else metrics.DEFAULT_METRIC,
+            "denominator": denominator if denominator in metrics.DENOMINATORS else metrics.DEFAULT_DENOMINATOR,
+            "granularity": "auto", **CONTEXT_DEFAULTS}
 
 
 def _iso(value, fallback: str) -> str:
@@ -52,9 +60,10 @@ def _subset(values, allowed, fallback: list) -> list:
     return sorted(picked, key=lambda v: (v.casefold(), v))
 
 
-def clean_state(raw, *, bounds, boroughs, operators) -> dict:
-    """Every key checked against its allowlist; anything unknown or malformed falls back to the default."""
-    base = default_state(bounds)
+def clean_state(raw, *, bounds, boroughs, operators, period=None, metric=None, denominator=None) -> dict:
+    """Every key checked against its allowlist; anything unknown or malformed falls back to the default
+    (``default_state(bounds, period, metric, denominator)``); dates are kept as asked within the bounds."""
+    base = default_state(bounds, period, metric, denominator)
     raw = raw if isinstance(raw, dict) else {}
     start, end = _iso(raw.get("from"), base["from"]), _iso(raw.get("to"), base["to"])
     if bounds:
@@ -64,7 +73,7 @@ def clean_state(raw, *, bounds, boroughs, operators) -> dict:
     return {
         "boroughs": _subset(raw.get("boroughs"), set(boroughs), []),
         "from": start, "to": end,
-        "bands": _subset(raw.get("bands"), POWER_BANDS, base["bands"]),
+        "bands": _subset(raw.get("bands"), ALL_POWER_BANDS, base["bands"]),
         "operators": _subset(raw.get("operators"), set(operators), []),
         "locations": _subset(raw.get("locations"), LOCATION_TYPES, base["locations"]),
         "metric": raw.get("metric") if raw.get("metric") in metrics.METRICS else base["metric"],

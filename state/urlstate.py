@@ -64,11 +64,12 @@ def clean_view(raw: dict) -> dict:
     }
 
 
-def from_query(search: str | None, *, bounds, boroughs, operators) -> tuple[dict, dict, list[str]]:
-    """(state, view, keys that fell back to a default) for a query string; unknown keys are ignored."""
+def from_query(search: str | None, *, bounds, boroughs, operators, **defaults) -> tuple[dict, dict, list[str]]:
+    """(state, view, keys that fell back to a default) for a query string; unknown keys are ignored.
+    ``defaults``: the store's default period, metric and denominator (``clean_state``'s keywords)."""
     raw = parse_query(search)
     state = clean_state({k: raw[k] for k in STATE_KEYS if k in raw}, bounds=bounds, boroughs=boroughs,
-                        operators=operators)
+                        operators=operators, **defaults)
     view = clean_view({k: raw[k] for k in VIEW_KEYS if k in raw})
     fell_back = [k for k in STATE_KEYS if k in raw and _differs(raw[k], state[k])]
     fell_back += [k for k in VIEW_KEYS if k in raw and _differs(raw[k], view[k])]

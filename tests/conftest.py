@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, text
 
 import config
 
+# The tests run offline: no basemap unless a test sets TILE_URL itself (unset would mean OpenStreetMap's tiles).
+os.environ.setdefault("TILE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

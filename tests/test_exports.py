@@ -117,7 +117,8 @@ def test_exp005_every_chart_carries_source_and_selection(dash_app):
     state = _state(dash_app, bands=["rapid"])
     for output in (ids.SERIES_GRAPH, ids.SERIES_HEATMAP, ids.COMPARE_GRAPH):
         subtitle = _figure(dash_app, output, state)["layout"]["title"]["subtitle"]["text"]
-        assert "Source: demo" in subtitle and "data as of" in subtitle and "bands: rapid" in subtitle
+        # the sources with the data's own dates, then when they were loaded (issue 14)
+        assert "Source: demo " in subtitle and "(loaded " in subtitle and "bands: rapid" in subtitle
     assert caption_text({}, state).startswith("Source: no data loaded")
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data import queries
-from data.frames import borough_sums, period_days
+from data.frames import borough_sums, no_usage_as_missing, official_at, period_days
 from views import disclosure
 
 
@@ -58,4 +58,6 @@ def borough_sums_for(src: Source, state: dict) -> tuple[pd.DataFrame, pd.DataFra
     counts = queries.device_counts(src.db, src.version, state["to"], **f)
     boroughs = queries.borough_frame(src.db, src.version, state["to"])
     sums = borough_sums(boroughs, usage, counts, period_days(state["from"], state["to"]))
+    official = official_at(queries.official_counts(src.db, src.version), state["to"])
+    sums = no_usage_as_missing(sums).merge(official, on="gss_code", how="left")
     return src.public(sums), counts

@@ -6,6 +6,7 @@ import pandas as pd
 
 from data import metrics
 from data.frames import ranking
+from views import availability
 from views.common import Source, borough_sums_for, empty_reason
 
 TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/Outer"), ("value", "Value"),
@@ -13,28 +14,60 @@ TABLE_COLUMNS = [("rank", "Rank"), ("name", "Borough"), ("inner_outer", "Inner/O
                  ("population", "Residents"), ("area_km2", "km²"), ("plugin_vehicles", "Plug-in vehicles")]
 
 
+NO_FIGURE = "No borough has a figure for this selection."
+REGISTRY_LABEL = "Registry devices (same date)"
+RAPID_BANDS = ("rapid", "ultra")  # the registry's devices of 50 kW and above
+
+
+def registry_beside(sums: pd.DataFrame, counts: pd.DataFrame, state: dict) -> pd.Series:
+    """The registry's own count for each borough, over the same denominator as DfT's official one beside it
+    (rapid: the registry's 50 kW and above devices), so coverage of the registry can be read off."""
+    rapid = state["metric"] == "official_rapid"
+    picked = counts[counts["power_band"].isin(RAPID_BANDS)] if rapid else counts
+    frame = sums.assign(devices=sums["gss_code"].map(picked.groupby("gss_code")["devices"].sum()).fillna(0.0))
+    return metrics.compute("devices", frame, state["denominator"])
+
+
 def ranked(src: Source, state: dict):
-    """((ranked boroughs, London's value), None) for the state, or (None, the sentence shown instead)."""
-    reason = empty_reason(state)
+    """((ranked boroughs, London's value), None) for the state, or (None, the sentence shown instead). For an
+    official count, ``registry`` holds the registry's count beside it."""
+    reason = empty_reason(state) or availability.unavailable(availability.offer(src), state)
     if reason:
         return None, reason
-    sums, _ = borough_sums_for(src, state)
+    sums, counts = borough_sums_for(src, state)
     if sums.empty:
         return None, "No boroughs are loaded yet."
-    return ranking(sums, state["metric"], state["denominator"]), None
+    if metrics.metric(state["metric"]).official:
+        sums = sums.assign(registry=registry_beside(sums, counts, state))
+    frame, london = ranking(sums, state["metric"], state["denominator"])
+    if frame["value"].isna().all():
+        return None, NO_FIGURE
+    return (frame, london), None
+
+
+def official_quarter(frame: pd.DataFrame, state: dict) -> str | None:
+    """'DfT count at Jul 2025' (the latest quarter shown), with the 2023 rapid threshold named."""
+    col = f"{state['metric']}_quarter"
+    if col not in frame or frame[col].isna().all():
+        return None
+    when = pd.Timestamp(frame[col].max())
+    text = f"DfT count at {when.strftime('%b %Y')}"
+    if state["metric"] == "official_rapid":
+        text += " (rapid: 50 kW and above from Oct 2023, 25 kW and above before)"
+    return text
 
 
 def table_rows(ranked_frame: pd.DataFrame) -> list[dict]:
     """Rows for the table view: the same figures as the chart (None where there is no figure)."""
-    out = ranked_frame.assign(rank=range(1, len(ranked_frame) + 1))[[key for key, _ in TABLE_COLUMNS]]
+    extra = ["registry"] if "registry" in ranked_frame else []  # an official count's registry count beside it
+    out = ranked_frame.assign(rank=range(1, len(ranked_frame) + 1))[[key for key, _ in TABLE_COLUMNS] + extra]
     return out.astype(object).where(out.notna(), None).to_dict("records")
 
 
 def comparison_frame(src: Source, state: dict) -> pd.DataFrame:
     """The comparison table's rows: the 33 boroughs ranked by the metric and denominator (the CSV export)."""
-    sums, _ = borough_sums_for(src, state)
-    frame, _ = ranking(sums, state["metric"], state["denominator"])
-    return pd.DataFrame(table_rows(frame))
+    result, _ = ranked(src, state)
+    return pd.DataFrame(table_rows(result[0])) if result else pd.DataFrame(columns=[k for k, _ in TABLE_COLUMNS])
 
 
 def london_label(state: dict) -> str:

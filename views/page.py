@@ -5,13 +5,15 @@ from __future__ import annotations
 from data import queries
 from figures.mapdata import borough_features, points_hideout, points_payload
 from state.selection import default_state
+from views import availability
 from views.common import Source
 
 
 def page_context(src: Source) -> dict:
     """Everything the shell needs from the store, queried at request time."""
-    bounds = queries.date_bounds(src.db, src.version)
-    state = default_state(bounds)
+    off = availability.offer(src)
+    bounds = off.bounds
+    state = default_state(**availability.state_defaults(off))
     operators = queries.operator_names(src.db, src.version)
     boroughs = queries.borough_frame(src.db, src.version, state["to"])
     names = dict(zip(boroughs["gss_code"], boroughs["name"], strict=True))
@@ -22,6 +24,9 @@ def page_context(src: Source) -> dict:
         "points_hideout": points_hideout(operators),
         "borough_features": borough_features(queries.borough_geometries(src.db, src.version), names),
         "no_data": not bounds,
+        "metric_reasons": availability.metric_reasons(off),
+        "denominator_reasons": availability.denominator_reasons(off, state["metric"]),
+        "provenance": availability.provenance(src),
     }
 
 
@@ -29,4 +34,4 @@ def skeleton_context() -> dict:
     """Every component with no data: what Dash validates when the layout is set (no query at import)."""
     return {"state": default_state(None), "bounds": None, "operators": [], "boroughs": [], "as_of": {},
             "points": {}, "points_hideout": points_hideout([]), "borough_features": borough_features({}, {}),
-            "no_data": False}
+            "no_data": False, "metric_reasons": {}, "denominator_reasons": {}, "provenance": {}}

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data import metrics, queries
-from data.frames import granularity_for, largest_boroughs, official_series, stock_series, usage_series
+from data import metrics, queries, timeseries
+from data.frames import bucket_ends, granularity_for, largest_boroughs, official_series
 from data.vocabulary import DAYS
 from views.common import Source, filter_args
 
@@ -20,18 +20,44 @@ class Lines:
     granularity: str
 
 
-def _frames(src: Source, state: dict, areas: list[str], gran: str):
-    """(frame, official) for the metric: the devices in service at each bucket's end, or flows, both from the
-    same cached daily sums (rollups), plus DfT's official counts beside the devices."""
+def _filtered_devices(src: Source, state: dict) -> pd.DataFrame:
+    f = filter_args(state)
+    devices = queries.device_frame(src.db, src.version)
+    keep = devices["power_band"].isin(f["bands"]) & devices["location_type"].isin(f["locations"])
+    if f["operators"]:
+        keep &= devices["operator"].isin(f["operators"])
+    return devices[keep]
+
+
+def _frames(src: Source, state: dict, areas: list[str], gran: str, boroughs: pd.DataFrame):
+    """(frame, official) for the metric over the chosen denominator: DfT's counts over every quarter loaded;
+    the registry's devices in service at each bucket's end (DfT's counts beside them); or usage flows from
+    the cached daily sums (rollups)."""
+    m, denom, names = metrics.metric(state["metric"]), state["denominator"], [queries.LONDON, *areas]
+    history = queries.denominator_history(src.db, src.version)
+
+    def den_for(buckets):
+        return timeseries.denominators_at(history, boroughs, buckets)
+
+    needs_den = metrics.denominator_for(m.key, denom).column is not None or "plugin_vehicles" in m.needs
+    if m.official:
+        official = queries.official_counts(src.db, src.version)
+        return timeseries.official_lines(official, names, m.key, denom,
+                                         den_for(official["quarter"].unique()) if needs_den else None), None
+    if m.stock or not m.usage:
+        ends = bucket_ends(state["from"], state["to"], gran)
+        frame = timeseries.stock_lines(_filtered_devices(src, state), names, state["from"], state["to"], gran,
+                                       m.key, denom, den_for(ends) if needs_den else None)
+        beside = None
+        if m.key == "devices" and metrics.denominator_for(m.key, denom).column is None:
+            beside = official_series(queries.official_counts(src.db, src.version), names, state["from"], state["to"])
+        return frame, beside
     daily = queries.daily_usage(src.db, src.version, state["from"], state["to"], **filter_args(state),
                                 gss_codes=tuple(areas))
-    if state["metric"] == "devices":
-        names = [queries.LONDON, *areas]
-        official = official_series(queries.official_counts(src.db, src.version), names, state["from"], state["to"])
-        return stock_series(daily, names, state["from"], state["to"], gran), official
     if daily.empty:
         return daily, None
-    return usage_series(daily, gran, state["metric"], state["from"], state["to"], src.min_count), None
+    return timeseries.usage_lines(daily, gran, m.key, denom, den_for, state["from"], state["to"],
+                                  src.min_count), None
 
 
 def lines(src: Source, state: dict) -> Lines:
@@ -40,7 +66,7 @@ def lines(src: Source, state: dict) -> Lines:
     boroughs = queries.borough_frame(src.db, src.version, state["to"])
     areas = list(state["boroughs"]) or list(largest_boroughs(boroughs))
     gran = granularity_for(state["from"], state["to"], state["granularity"])
-    frame, official = _frames(src, state, areas, gran)
+    frame, official = _frames(src, state, areas, gran, boroughs)
     return Lines(frame, official, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)), gran)
 
 
@@ -100,6 +126,35 @@ def scope_text(state: dict) -> str:
     return "Selected boroughs" if state["boroughs"] else "Five most populous boroughs"
 
 
-def london_label(metric_key: str) -> str:
-    return "London, average borough" if metrics.metric(metric_key).additive else "London"
+def london_label(metric_key: str, denom_key: str = "total") -> str:
+    """The London line: per average borough for a total, else London as a whole."""
+    total = metrics.denominator_for(metric_key, denom_key).column is None
+    return "London, average borough" if total and metrics.metric(metric_key).additive else "London"
+
+
+def series_title(state: dict) -> str:
+    """The metric over its denominator ('Sessions per 100k residents'), without a unit for totals."""
+    if metrics.denominator_for(state["metric"], state["denominator"]).column is None:
+        return metrics.metric(state["metric"]).label
+    return metrics.title(state["metric"], state["denominator"])
+
+
+def y_title(state: dict) -> str:
+    """The axis unit over the denominator: 'devices per 100k residents', 'vehicles per device'."""
+    m, d = metrics.metric(state["metric"]), metrics.denominator_for(state["metric"], state["denominator"])
+    if d.column is None:
+        return m.unit
+    return "vehicles per device" if metrics.inverted(m.key, d.key) else f"{m.unit} {d.label}"
+
+
+def step_name(state: dict, ln: Lines) -> str:
+    """'quarter' for DfT's counts (every quarter loaded), else the granularity."""
+    return "quarter" if metrics.metric(state["metric"]).official else ln.granularity
+
+
+def period_text(state: dict) -> str:
+    """The period, or for DfT's counts every quarter loaded with the chosen period shaded."""
+    if metrics.metric(state["metric"]).official:
+        return f"every quarter loaded · shaded: {state['from']} to {state['to']}"
+    return f"{state['from']} to {state['to']}"
 
