@@ -10,6 +10,7 @@ import logging
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash.exceptions import PreventUpdate
+from flask import g, has_app_context
 
 import config
 from cache import cache
@@ -23,10 +24,30 @@ log = logging.getLogger(__name__)
 FAILURE = "This panel could not be drawn just now. Try again, or change the selection."
 
 
+ATTEMPTS = 3  # a callback that met a refresh starts again on the new version, this many times at most
+
+
 def source() -> Source:
-    """The store this app reads, its current data version and the disclosure threshold in force."""
+    """The store this app reads, its current data version and the disclosure threshold in force.
+
+    Read once per request (kept on flask.g): every query of one response asks for the same version, and
+    data.queries refuses answers that do not belong to it (StaleVersion), so no response mixes two loads.
+    """
+    if has_app_context() and "evcharge_source" in g:
+        return g.evcharge_source
     cfg = config.current()
-    return Source(cfg.database_url, queries.data_version(cfg.database_url), cfg.min_count)
+    src = Source(cfg.database_url, queries.data_version(cfg.database_url), cfg.min_count)
+    if has_app_context():
+        g.evcharge_source = src
+    return src
+
+
+def renew_source() -> None:
+    """After a StaleVersion: forget this request's version and the briefly cached one, read it again next."""
+    if has_app_context():
+        src = g.pop("evcharge_source", None)
+        if src is not None:
+            cache.delete_memoized(queries.data_version, src.db)
 
 
 def validated(state, src: Source | None = None) -> dict:
@@ -81,7 +102,7 @@ def guarded(fallback):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
             try:
-                return fn(*args, **kwargs)
+                return on_one_version(fn, *args, **kwargs)
             except PreventUpdate:
                 raise
             except Exception:  # noqa: BLE001 - any failure becomes a banner, details go to the log
@@ -89,3 +110,16 @@ def guarded(fallback):
                 return fallback(message(FAILURE, "danger"))
         return inner
     return wrap
+
+
+def on_one_version(fn, *args, **kwargs):
+    """``fn``'s answer drawn from one data version: a refresh committed meanwhile means starting again."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return fn(*args, **kwargs)
+        except queries.StaleVersion as exc:
+            if attempt == ATTEMPTS:
+                raise
+            log.info("callback %s met a refresh (%s): drawing it again", fn.__name__, exc)
+            renew_source()
+    raise AssertionError("unreachable")

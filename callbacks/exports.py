@@ -8,6 +8,7 @@ from callbacks.common import guarded, source, validated
 from callbacks.registry import callback
 from layouts import ids
 from views import compare, overview, series
+from views.csvsafe import csv_safe
 
 KINDS = {ids.EXPORT_SERIES_CSV: "series", ids.EXPORT_HEATMAP_CSV: "hour-of-week",
          ids.EXPORT_COMPARE_CSV: "comparison", ids.EXPORT_DEVICES_CSV: "devices"}
@@ -19,7 +20,7 @@ def export_csv(kind: str, state) -> dict:
     """dcc.Download's data for one export of the validated state."""
     src = source()
     state = validated(state, src)
-    frame = FRAMES[kind](src, state)
+    frame = csv_safe(FRAMES[kind](src, state))  # no cell a spreadsheet would run as a formula
     name = f"london-ev-{kind}-{state['from']}-to-{state['to']}.csv"
     return dcc.send_data_frame(frame.to_csv, name, index=False)
 

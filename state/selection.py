@@ -32,9 +32,11 @@ def _iso(value, fallback: str) -> str:
 
 
 def _subset(values, allowed, fallback: list) -> list:
+    """The known values of a list, once each, in order. A list is cut to the length of what it may hold
+    (33 boroughs, the store's operators, ...) before anything else: no input grows the work done on it."""
     if not isinstance(values, list | tuple):
         return list(fallback)
-    return [v for v in dict.fromkeys(values) if isinstance(v, str) and v in allowed]
+    return [v for v in dict.fromkeys(values[:len(allowed)]) if isinstance(v, str) and v in allowed]
 
 
 def clean_state(raw, *, bounds, boroughs, operators) -> dict:
