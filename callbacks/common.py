@@ -16,7 +16,7 @@ import config
 from cache import cache
 from data import queries
 from figures.caption import caption_text, captioned
-from state.selection import clean_state
+from state.selection import clean_state, public_period
 from views.common import Source
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,9 @@ def validated(state, src: Source | None = None) -> dict:
     bounds = queries.date_bounds(src.db, src.version)
     # The operator list (a scan of the devices table, 5-12 ms on an empty cache) only when operators are named.
     named = isinstance(state, dict) and state.get("operators")
-    return clean_state(state, bounds=bounds, boroughs=set(queries.borough_codes(src.db, src.version)),
-                       operators=set(queries.operator_names(src.db, src.version)) if named else set())
+    clean = clean_state(state, bounds=bounds, boroughs=set(queries.borough_codes(src.db, src.version)),
+                        operators=set(queries.operator_names(src.db, src.version)) if named else set())
+    return public_period(clean, bounds) if src.min_count > 0 else clean  # public: whole months only
 
 
 def state_key(state: dict) -> str:

@@ -61,6 +61,18 @@ def clean_state(raw, *, bounds, boroughs, operators) -> dict:
     }
 
 
+def public_period(state: dict, bounds) -> dict:
+    """Public mode's fixed grid of periods: the selection widened to whole calendar months (within the data).
+
+    Arbitrary dates would let two overlapping periods be differenced day by day; whole months are the only
+    cells public figures are published for (views/disclosure.py explains the rest of the control).
+    """
+    start, end = date.fromisoformat(state["from"]).replace(day=1), date.fromisoformat(state["to"])
+    end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    lo, hi = (bounds[0], bounds[1]) if bounds else (start.isoformat(), end.isoformat())
+    return {**state, "from": max(start.isoformat(), lo), "to": min(end.isoformat(), hi)}
+
+
 def toggle(boroughs: list, code) -> list:
     """Add a borough to the selection, or remove it when it is already there."""
     if not isinstance(code, str):

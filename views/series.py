@@ -31,7 +31,8 @@ def _frames(src: Source, state: dict, areas: list[str], gran: str):
         return stock_series(daily, names, state["from"], state["to"], gran), official
     if daily.empty:
         return daily, None
-    return usage_series(daily, gran, state["metric"], state["from"], state["to"], src.min_count), None
+    return usage_series(daily, gran, state["metric"], state["from"], state["to"], src.min_count,
+                        protect=src.rounded), None
 
 
 def lines(src: Source, state: dict) -> Lines:
