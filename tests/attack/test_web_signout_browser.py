@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.hosted_server import OFFICER, PASSWORD, Gunicorn, hosted_env, seed_demo
+from tests.hosted_server import Gunicorn, hosted_env, seed_demo
 from tests.test_hosted_browser import (
     _wait,
     browser,  # noqa: F401 - the fixture
+    sign_in_browser,
 )
 
 pytestmark = pytest.mark.browser
@@ -21,11 +22,7 @@ def test_web_sb001_sign_out_button_revokes_the_copied_cookie(browser, sqlite_url
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
         server.wait_ready()
-        browser.get(server.base + "/")
-        _wait(lambda: "/auth/login" in browser.current_url, what="the sign-in page")
-        browser.find_element("name", "username").send_keys(OFFICER)
-        browser.find_element("name", "password").send_keys(PASSWORD)
-        browser.find_element("css selector", "button[type=submit]").click()
+        sign_in_browser(browser, server.base)
         _wait(lambda: browser.find_elements("id", "sign-out"), what="the sign-out button")
         copied = {c["name"]: c["value"] for c in browser.get_cookies()}
         assert requests.get(server.base + "/_dash-layout", cookies=copied, timeout=30).status_code == 200
