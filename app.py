@@ -39,6 +39,7 @@ settings = config.settings()
 logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 app = create_app(settings=settings)
 web.install(app, cache, settings)  # sign-in, health probes, headers, limits, error banner
+web.warm_up(app)  # Dash's first-request set-up, before gunicorn hands this worker a request
 server = app.server
 
 if __name__ == "__main__":

@@ -30,9 +30,13 @@ ENV_VARS = (
     "DASH_DEBUG", "FLASK_DEBUG", "APP_MODE", "PUBLIC_MIN_COUNT", "SESSION_HOURS", "APP_USERS",
     "OIDC_DISCOVERY_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_ALLOWED_DOMAINS",
     "OIDC_LABEL", "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX", "RATELIMIT_SIGNIN",
-    "RATELIMIT_CALLBACKS", "TILE_URL", "TILE_ATTRIBUTION", "INSTANCE_DIR", "SHARED_DATA_DIR",
+    "RATELIMIT_SIGNIN_ACCOUNT", "RATELIMIT_CALLBACKS", "TILE_URL", "TILE_ATTRIBUTION", "INSTANCE_DIR", "SHARED_DATA_DIR",
     *PLATFORM_MARKERS,
 )
+
+
+# Secrets published in this repository (.env.example): refused as SECRET_KEY when hosted.
+KNOWN_PLACEHOLDERS = frozenset({"change-me-to-64-random-hex-characters-change-me-to-64-random-hex"})
 
 
 class ConfigError(RuntimeError):
@@ -90,6 +94,7 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     ratelimit_key_prefix: str = "evcharge-rl"
     ratelimit_signin: str = "5 per minute;30 per hour"
+    ratelimit_signin_account: str = "10 per hour"  # password tries per user name, from any address
     ratelimit_callbacks: str = "600 per minute"
     ratelimit_enabled: bool = True
     tile_url: str | None = None  # map tiles; None = plain background (TILE_URL set but empty: offline)
@@ -211,6 +216,12 @@ def _url_problems(env: Mapping, hosted: bool) -> list[str]:
     return problems
 
 
+def is_placeholder(secret: str) -> bool:
+    """A value copied from documentation rather than generated: .env.example's, or one saying to change it."""
+    low = secret.lower()
+    return secret in KNOWN_PLACEHOLDERS or "change-me" in low or "changeme" in low
+
+
 def _hosting_problems(env: Mapping, hosted: bool, secret: str | None) -> list[str]:
     """What a hosted app refuses: no or a short SECRET_KEY, debug on."""
     if not hosted:
@@ -221,6 +232,9 @@ def _hosting_problems(env: Mapping, hosted: bool, secret: str | None) -> list[st
                         "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')")
     elif len(secret) < 32:
         problems.append("SECRET_KEY is shorter than 32 characters: use a long random value")
+    elif is_placeholder(secret):
+        problems.append("SECRET_KEY is a published placeholder (.env.example's): anyone could sign a session "
+                        "cookie with it; generate your own")
     if any(_flag(env, n) for n in ("DASH_DEBUG", "FLASK_DEBUG")):
         problems.append("DASH_DEBUG/FLASK_DEBUG is on: debug must be off when hosted (it shows tracebacks)")
     return problems
@@ -277,6 +291,7 @@ def load(env: Mapping | None = None) -> Settings:
         ratelimit_storage_uri=_get(env, "RATELIMIT_STORAGE_URI") or redis or "memory://",
         ratelimit_key_prefix=_get(env, "RATELIMIT_KEY_PREFIX") or "evcharge-rl",
         ratelimit_signin=_get(env, "RATELIMIT_SIGNIN") or Settings.ratelimit_signin,
+        ratelimit_signin_account=_get(env, "RATELIMIT_SIGNIN_ACCOUNT") or Settings.ratelimit_signin_account,
         ratelimit_callbacks=_get(env, "RATELIMIT_CALLBACKS") or Settings.ratelimit_callbacks,
         ratelimit_enabled=_flag(env, "RATELIMIT_ENABLED") is not False,
         **_tiles(env),

@@ -10,12 +10,13 @@ import logging
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash.exceptions import PreventUpdate
+from flask import g, has_app_context
 
 import config
 from cache import cache
 from data import queries
 from figures.caption import caption_text, captioned
-from state.selection import clean_state
+from state.selection import clean_state, public_period
 from views import availability
 from views.common import Source
 
@@ -24,10 +25,30 @@ log = logging.getLogger(__name__)
 FAILURE = "This panel could not be drawn just now. Try again, or change the selection."
 
 
+ATTEMPTS = 3  # a callback that met a refresh starts again on the new version, this many times at most
+
+
 def source() -> Source:
-    """The store this app reads, its current data version and the disclosure threshold in force."""
+    """The store this app reads, its current data version and the disclosure threshold in force.
+
+    Read once per request (kept on flask.g): every query of one response asks for the same version, and
+    data.queries refuses answers that do not belong to it (StaleVersion), so no response mixes two loads.
+    """
+    if has_app_context() and "evcharge_source" in g:
+        return g.evcharge_source
     cfg = config.current()
-    return Source(cfg.database_url, queries.data_version(cfg.database_url), cfg.min_count)
+    src = Source(cfg.database_url, queries.data_version(cfg.database_url), cfg.min_count)
+    if has_app_context():
+        g.evcharge_source = src
+    return src
+
+
+def renew_source() -> None:
+    """After a StaleVersion: forget this request's version and the briefly cached one, read it again next."""
+    if has_app_context():
+        src = g.pop("evcharge_source", None)
+        if src is not None:
+            cache.delete_memoized(queries.data_version, src.db)
 
 
 def validated(state, src: Source | None = None) -> dict:
@@ -37,8 +58,9 @@ def validated(state, src: Source | None = None) -> dict:
     defaults = availability.state_defaults(availability.offer(src))
     # The operator list (a scan of the devices table, 5-12 ms on an empty cache) only when operators are named.
     named = isinstance(state, dict) and state.get("operators")
-    return clean_state(state, boroughs=set(queries.borough_codes(src.db, src.version)),
-                       operators=set(queries.operator_names(src.db, src.version)) if named else set(), **defaults)
+    clean = clean_state(state, boroughs=set(queries.borough_codes(src.db, src.version)),
+                        operators=set(queries.operator_names(src.db, src.version)) if named else set(), **defaults)
+    return public_period(clean, defaults["bounds"]) if src.min_count > 0 else clean  # public: whole months only
 
 
 def state_key(state: dict) -> str:
@@ -84,7 +106,7 @@ def guarded(fallback):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
             try:
-                return fn(*args, **kwargs)
+                return on_one_version(fn, *args, **kwargs)
             except PreventUpdate:
                 raise
             except Exception:  # noqa: BLE001 - any failure becomes a banner, details go to the log
@@ -92,3 +114,16 @@ def guarded(fallback):
                 return fallback(message(FAILURE, "danger"))
         return inner
     return wrap
+
+
+def on_one_version(fn, *args, **kwargs):
+    """``fn``'s answer drawn from one data version: a refresh committed meanwhile means starting again."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return fn(*args, **kwargs)
+        except queries.StaleVersion as exc:
+            if attempt == ATTEMPTS:
+                raise
+            log.info("callback %s met a refresh (%s): drawing it again", fn.__name__, exc)
+            renew_source()
+    raise AssertionError("unreachable")

@@ -9,6 +9,7 @@ from callbacks.registry import callback
 from figures.caption import caption_text
 from layouts import ids
 from views import availability, compare, overview, series
+from views.csvsafe import csv_safe
 
 KINDS = {ids.EXPORT_SERIES_CSV: "series", ids.EXPORT_HEATMAP_CSV: "hour-of-week",
          ids.EXPORT_COMPARE_CSV: "comparison", ids.EXPORT_DEVICES_CSV: "devices"}
@@ -22,7 +23,7 @@ def export_csv(kind: str, state) -> dict:
     state = validated(state, src)
     # Every row names the sources behind it with the data's own dates (and when loaded), as the charts do.
     provenance = caption_text(availability.provenance(src), state, availability.caption_kinds(state))
-    frame = FRAMES[kind](src, state).assign(source=provenance)
+    frame = csv_safe(FRAMES[kind](src, state).assign(source=provenance))  # no cell a spreadsheet runs as a formula
     name = f"london-ev-{kind}-{state['from']}-to-{state['to']}.csv"
     return dcc.send_data_frame(frame.to_csv, name, index=False)
 

@@ -45,16 +45,20 @@ def partial_buckets(start: str, end: str, gran: str) -> set:
 
 
 def usage_series(daily: pd.DataFrame, gran: str, metric_key: str, start: str | None = None,
-                 end: str | None = None, min_sessions: int = 0) -> pd.DataFrame:
+                 end: str | None = None, min_sessions: int = 0, protect=None) -> pd.DataFrame:
     """Metric per area per bucket from daily sums; London shown per average borough for totals.
 
     Totals leave out the partly covered first and last buckets when three or more full ones remain.
-    Points resting on fewer than ``min_sessions`` sessions are blanked (public mode's suppression).
+    Points resting on fewer than ``min_sessions`` sessions are blanked (public mode's suppression), and
+    ``protect`` (public mode's rounding) is applied to each point's sums before its value is computed.
     """
     frame = daily.assign(bucket=_bucket(daily["day"], gran))
     sums = frame.groupby(["area", "bucket"], as_index=False)[list(USAGE_SUMS)].sum()
+    small = sums["sessions"] < min_sessions
+    if protect is not None:
+        sums = protect(sums)
     sums["value"] = metrics.compute(metric_key, sums)
-    sums.loc[sums["sessions"] < min_sessions, "value"] = float("nan")
+    sums.loc[small, "value"] = float("nan")
     if metrics.metric(metric_key).additive:
         london = sums["area"] == LONDON
         sums.loc[london, "value"] = sums.loc[london, "value"] / N_BOROUGHS

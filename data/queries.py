@@ -6,6 +6,7 @@ tuples), so a refresh by the loader rolls every cache key over. Empty ``operator
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
 
@@ -52,15 +53,43 @@ def month_start(iso: str) -> date:
     return _d(iso).replace(day=1)
 
 
-@cache.memoize(timeout=5)
-def data_version(db: str) -> str:
-    """The store's data_version ('0' before any load); cached only briefly so refreshes show fast."""
+class StaleVersion(RuntimeError):
+    """A refresh committed while a query for an older data_version ran: its answer may hold newer rows."""
+
+
+def read_version(db: str) -> str:
+    """The store's data_version now ('0' before any load), never cached."""
     stmt = select(s.store_meta.c.value).where(s.store_meta.c.key == "data_version")
     with engine_for(db).connect() as conn:
         return str(conn.execute(stmt).scalar() or "0")
 
 
-@cache.memoize()
+@cache.memoize(timeout=5)
+def data_version(db: str) -> str:
+    """The store's data_version ('0' before any load); cached only briefly so refreshes show fast."""
+    return read_version(db)
+
+
+def versioned(query):
+    """Memoize ``query(db, version, ...)`` and keep only answers that belong to ``version``.
+
+    The loader commits a refresh's rows and its new data_version together, and versions only grow. The
+    version a caller holds was read before the query ran; if the store still has it after the query, nothing
+    was committed in between, so every statement of the query saw exactly that version's rows. Otherwise the
+    answer is dropped (not cached) and StaleVersion tells the caller to start again on the new version:
+    a cache miss after a refresh can never file new rows under an old key, nor one response mix the two.
+    """
+    @functools.wraps(query)
+    def checked(db: str, version: str, *args, **kwargs):
+        result = query(db, version, *args, **kwargs)
+        now = read_version(db)
+        if now != version:
+            raise StaleVersion(f"data version {version} was replaced by {now} during {query.__name__}")
+        return result
+    return cache.memoize()(checked)
+
+
+@versioned
 def data_as_of(db: str, version: str) -> dict:
     """The latest successful load run: when it finished and what it loaded."""
     t = s.load_runs
@@ -74,14 +103,14 @@ def data_as_of(db: str, version: str) -> dict:
             "finished_at": row.finished_at.isoformat(timespec="minutes") if row.finished_at else None}
 
 
-@cache.memoize()
+@versioned
 def data_spans(db: str, version: str) -> pd.DataFrame:
     """The store's data spans (``data.spans.spans``): per kind and source its own date, span, rows, loaded-at.
     Feed it to ``data.spans.default_period`` / ``bounds`` / ``provenance`` / ``loaded_text``."""
     return spans.spans(engine_for(db))
 
 
-@cache.memoize()
+@versioned
 def date_bounds(db: str, version: str) -> tuple[str, str] | None:
     """First and last day held in rollup_daily, ISO."""
     c = s.rollup_daily.c
@@ -92,7 +121,7 @@ def date_bounds(db: str, version: str) -> tuple[str, str] | None:
     return (lo.isoformat(), hi.isoformat()) if lo else None
 
 
-@cache.memoize()
+@versioned
 def borough_frame(db: str, version: str, end: str) -> pd.DataFrame:
     """Boroughs with area and the latest population and plug-in vehicle counts at or before ``end``."""
     b, d = s.boroughs.c, s.borough_denominators.c
@@ -111,7 +140,7 @@ def borough_frame(db: str, version: str, end: str) -> pd.DataFrame:
     return boroughs
 
 
-@cache.memoize()
+@versioned
 def borough_geometries(db: str, version: str) -> dict[str, str]:
     """gss_code -> simplified GeoJSON geometry string, for boroughs whose boundary is loaded."""
     b = s.boroughs.c
@@ -120,7 +149,7 @@ def borough_geometries(db: str, version: str) -> dict[str, str]:
         return {row.gss_code: row.geometry_web for row in conn.execute(stmt)}
 
 
-@cache.memoize()
+@versioned
 def device_frame(db: str, version: str) -> pd.DataFrame:
     """Every device with the fields the map and counts need, ordered by device_id."""
     c = s.devices.c
@@ -132,7 +161,7 @@ def device_frame(db: str, version: str) -> pd.DataFrame:
     return frame
 
 
-@cache.memoize()
+@versioned
 def operator_names(db: str, version: str) -> list[str]:
     """Operators, most devices first; the index in this list is the operator code on the map."""
     c = s.devices.c
@@ -143,7 +172,7 @@ def operator_names(db: str, version: str) -> list[str]:
     return sorted(counts.index, key=lambda name: (-counts[name], name))
 
 
-@cache.memoize()
+@versioned
 def borough_codes(db: str, version: str) -> list[str]:
     """The GSS codes of the boroughs in the store."""
     b = s.boroughs.c
@@ -158,7 +187,7 @@ def _filter_devices(frame: pd.DataFrame, bands, operators, locations) -> pd.Data
     return frame[keep]
 
 
-@cache.memoize()
+@versioned
 def device_counts(db: str, version: str, end: str, bands: tuple, operators: tuple,
                   locations: tuple) -> pd.DataFrame:
     """Devices in service at the end of the period, by borough and power band."""
@@ -213,7 +242,7 @@ def _daily_sums(table):
             func.sum(c.plugged_hours).label("plugged_hours"), func.sum(c.devices_in_service).label("device_days"))
 
 
-@cache.memoize()
+@versioned
 def borough_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                   locations: tuple) -> pd.DataFrame:
     """Usage sums per borough over the period: one GROUP BY in the store, 33 rows back (the day x borough
@@ -223,7 +252,7 @@ def borough_usage(db: str, version: str, start: str, end: str, bands: tuple, ope
     return _frame(db, _usage_where(stmt, t, bands, operators, locations, t.c.day, _d(start), _d(end)))
 
 
-@cache.memoize()
+@versioned
 def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                 locations: tuple, gss_codes: tuple) -> pd.DataFrame:
     """Usage sums per day for London and each borough in ``gss_codes`` (area column).
@@ -246,7 +275,7 @@ def daily_usage(db: str, version: str, start: str, end: str, bands: tuple, opera
     return frame[["area", "day", *USAGE_SUMS]]
 
 
-@cache.memoize()
+@versioned
 def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, operators: tuple,
                  locations: tuple, gss_codes: tuple) -> pd.DataFrame:
     """Sessions and kWh by weekday (Mon=0) and hour over the months the period touches, for the boroughs
@@ -260,7 +289,7 @@ def hour_of_week(db: str, version: str, start: str, end: str, bands: tuple, oper
                                    month_start(start), month_start(end)))
 
 
-@cache.memoize()
+@versioned
 def official_counts(db: str, version: str) -> pd.DataFrame:
     """DfT's official quarterly device counts per local authority: all devices and rapid ones (with the
     threshold DfT counted rapid from at that quarter), NaN where a table did not give the figure."""
@@ -273,7 +302,7 @@ def official_counts(db: str, version: str) -> pd.DataFrame:
     return frame
 
 
-@cache.memoize()
+@versioned
 def denominator_history(db: str, version: str) -> pd.DataFrame:
     """Every population and plug-in vehicle figure per borough and period (the time series' denominators)."""
     d = s.borough_denominators.c
@@ -283,8 +312,7 @@ def denominator_history(db: str, version: str) -> pd.DataFrame:
     return frame
 
 
-
-@cache.memoize()
+@versioned
 def device_detail(db: str, version: str, device_id: str, start: str, end: str) -> dict | None:
     """One device for its popup: name, operator, connectors and power, install date, use in the period."""
     d, k, m = s.devices.c, s.connectors.c, s.rollup_device_month.c

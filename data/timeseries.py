@@ -93,18 +93,22 @@ def official_lines(official: pd.DataFrame, areas: list[str], metric_key: str, de
 
 
 def usage_lines(daily: pd.DataFrame, gran: str, metric_key: str, denom_key: str, den_for, start: str, end: str,
-                min_sessions: int = 0) -> pd.DataFrame:
+                min_sessions: int = 0, protect=None) -> pd.DataFrame:
     """Usage per area per bucket over the chosen denominator (per device: devices in service on average over
-    the bucket's days in the period); totals and ratio metrics as ``frames.usage_series`` draws them."""
+    the bucket's days in the period); totals and ratio metrics as ``frames.usage_series`` draws them.
+    ``protect`` (public mode's rounding) is applied to each point's sums before its value is computed."""
     frame = daily.assign(bucket=_bucket(daily["day"], gran))
     sums = frame.groupby(["area", "bucket"], as_index=False)[list(USAGE_SUMS)].sum()
     if metrics.denominator_for(metric_key, denom_key).column is None:
-        out = usage_series(daily, gran, metric_key, start, end, min_sessions)
+        out = usage_series(daily, gran, metric_key, start, end, min_sessions, protect=protect)
     else:
+        small = sums["sessions"].to_numpy() < min_sessions  # on the counts as they are, before any rounding
+        if protect is not None:
+            sums = protect(sums)
         days = _bucket(pd.Series(pd.date_range(start[:10], end[:10], freq="D")), gran).value_counts()
         sums["avg_devices"] = sums["device_days"] / sums["bucket"].map(days).astype(float)
         out = _values(with_denominators(sums, den_for(sums["bucket"].unique())), metric_key, denom_key)
-        out.loc[sums["sessions"].to_numpy() < min_sessions, "value"] = np.nan
+        out.loc[small, "value"] = np.nan
     # No session in a bucket: no figure (session data covers some operators and months), never a 0.
     idle = sums.loc[~(sums["sessions"] > 0), ["area", "bucket"]].assign(idle=True)
     out = out.merge(idle, on=["area", "bucket"], how="left")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from data import metrics
 from figures.caption import as_of_text
@@ -47,19 +47,25 @@ def metric_help() -> html.Details:
     ], id=ids.HEADER_HELP, className="help")
 
 
-def signed_in(user: str | None) -> html.Div | None:
-    """'Signed in as X · Sign out' for a signed-in officer; nothing when sign-in is off."""
+def signed_in(user: str | None, csrf: str | None = None) -> html.Div | None:
+    """'Signed in as X · Sign out' for a signed-in officer; nothing when sign-in is off.
+
+    Sign-out is a small form (POST with the session's form token), so no link on another site can sign
+    an officer out.
+    """
     if not user:
         return None
-    return html.Div([f"Signed in as {user} · ", html.A("Sign out", href="/auth/logout", id=ids.SIGN_OUT)],
-                    className="signed-in")
+    form = html.Form([dcc.Input(type="hidden", name="csrf", value=csrf or ""),
+                      html.Button("Sign out", type="submit", id=ids.SIGN_OUT, className="btn btn-link p-0 align-baseline")],
+                     action="/auth/logout", method="POST", className="d-inline")
+    return html.Div([f"Signed in as {user} · ", form], className="signed-in")
 
 
-def header(provenance: dict, user: str | None = None) -> html.Header:
+def header(provenance: dict, user: str | None = None, csrf: str | None = None) -> html.Header:
     """The page header: the sources with their own dates (and when loaded); key figures come from a callback."""
     return html.Header([
         html.Div([html.H1("London EV charge points"),
                   html.Div(as_of_text(provenance), id=ids.HEADER_AS_OF, className="as-of"),
-                  signed_in(user)], className="title-row"),
+                  signed_in(user, csrf)], className="title-row"),
         html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
     ], className="app-header")

@@ -8,7 +8,7 @@ from dash import html
 from flask import has_request_context
 
 import config
-from callbacks.common import FAILURE, message, source
+from callbacks.common import FAILURE, message, on_one_version, source
 from layouts.shell import shell
 from views.page import page_context, skeleton_context
 from web import auth
@@ -22,9 +22,10 @@ def build_layout():
     if not has_request_context():
         return shell({**skeleton_context(), "tile_url": None, "tile_attribution": None, "alert": None})
     try:
-        ctx = page_context(source())
+        ctx = on_one_version(lambda: page_context(source()))  # one data version, as callbacks
         cfg = config.current()
-        return shell({**ctx, "user": auth.current_user(), "tile_url": cfg.tile_url,
+        user = auth.current_user()
+        return shell({**ctx, "user": user, "csrf": auth.csrf_token() if user else None, "tile_url": cfg.tile_url,
                       "tile_attribution": cfg.tile_attribution, "alert": message(NO_DATA) if ctx["no_data"] else None})
     except Exception:  # noqa: BLE001 - the page must render a banner, never a stack trace
         log.exception("page layout failed")

@@ -23,7 +23,7 @@ def shell(ctx: dict) -> html.Div:
         dcc.Store(id=ids.STATE, data=state),
         dcc.Store(id=ids.POINTS, data=ctx["points"]),
         *share_stores(),
-        header(ctx["provenance"], ctx.get("user")),
+        header(ctx["provenance"], ctx.get("user"), ctx.get("csrf")),
         present_banner(),
         html.Div(ctx.get("alert"), id=ids.ALERT),
         notice_area(),

@@ -51,10 +51,12 @@ def _iso(value, fallback: str) -> str:
 
 def _subset(values, allowed, fallback: list) -> list:
     """The known values in canonical order: a vocabulary's own order (a tuple), else sorted (codes, names). One
-    view then has one state and one cache key, whatever order its values were ticked or clicked in."""
+    view then has one state and one cache key, whatever order its values were ticked or clicked in. A list is
+    cut to the length of what it may hold (33 boroughs, the store's operators, ...) before anything else: no
+    input grows the work done on it."""
     if not isinstance(values, list | tuple):
         return list(fallback)
-    picked = {v for v in values if isinstance(v, str) and v in allowed}
+    picked = {v for v in values[:len(allowed)] if isinstance(v, str) and v in allowed}
     if isinstance(allowed, tuple):
         return [v for v in allowed if v in picked]
     return sorted(picked, key=lambda v: (v.casefold(), v))
@@ -82,6 +84,18 @@ def clean_state(raw, *, bounds, boroughs, operators, period=None, metric=None, d
         "granularity": raw.get("granularity") if raw.get("granularity") in GRANULARITY_CHOICES else "auto",
         **{k: raw.get(k) if raw.get(k) in choices else CONTEXT_DEFAULTS[k] for k, choices in CONTEXT_CHOICES.items()},
     }
+
+
+def public_period(state: dict, bounds) -> dict:
+    """Public mode's fixed grid of periods: the selection widened to whole calendar months (within the data).
+
+    Arbitrary dates would let two overlapping periods be differenced day by day; whole months are the only
+    cells public figures are published for (views/disclosure.py explains the rest of the control).
+    """
+    start, end = date.fromisoformat(state["from"]).replace(day=1), date.fromisoformat(state["to"])
+    end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    lo, hi = (bounds[0], bounds[1]) if bounds else (start.isoformat(), end.isoformat())
+    return {**state, "from": max(start.isoformat(), lo), "to": min(end.isoformat(), hi)}
 
 
 def toggle(boroughs: list, code) -> list:

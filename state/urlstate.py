@@ -22,6 +22,8 @@ THEMES = ("light", "dark")
 DEFAULT_VIEW = {"lat": 51.49, "lon": -0.11, "zoom": 10, "theme": "light", "present": False}
 LAT_RANGE, LON_RANGE, ZOOM_RANGE = (51.2, 51.8), (-0.6, 0.4), (9, 18)
 SAFE = ",:-"  # kept as they are, so the link stays readable
+# Bounds on what a link may carry: the keys above and a deck (100 slides of 4,000 characters, base64).
+MAX_FIELDS, MAX_LIST_ITEMS, MAX_QUERY_CHARS = 32, 256, 600_000
 
 
 def to_query(state: dict, view: dict) -> str:
@@ -34,12 +36,19 @@ def to_query(state: dict, view: dict) -> str:
 
 
 def parse_query(search: str | None) -> dict:
-    """The raw values a query string carries (strings, lists split on commas); no validation yet."""
-    raw = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    """The raw values a query string carries (strings, lists split on commas); no validation yet.
+
+    Bounded: at most MAX_FIELDS fields (a longer query reads as empty) and MAX_LIST_ITEMS items per list.
+    """
+    try:
+        raw = parse_qs(str(search or "")[:MAX_QUERY_CHARS].lstrip("?"), keep_blank_values=True,
+                       max_num_fields=MAX_FIELDS)
+    except ValueError:
+        return {}
     out = {}
     for key, values in raw.items():
         value = values[-1]
-        out[key] = [v for v in value.split(",") if v] if key in LIST_KEYS else value
+        out[key] = [v for v in value.split(",", MAX_LIST_ITEMS)[:MAX_LIST_ITEMS] if v] if key in LIST_KEYS else value
     return out
 
 

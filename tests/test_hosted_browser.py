@@ -46,6 +46,15 @@ def _wait(predicate, timeout: float = 45, what: str = "condition") -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def sign_in_browser(browser, base: str) -> None:
+    """Open the dashboard, be sent to the sign-in form, sign in as the officer."""
+    browser.get(base + "/")
+    _wait(lambda: "/auth/login" in browser.current_url, what="the sign-in page")
+    browser.find_element("name", "username").send_keys(OFFICER)
+    browser.find_element("name", "password").send_keys(PASSWORD)
+    browser.find_element("css selector", "button[type=submit]").click()
+
+
 def test_hb001_dashboard_runs_under_the_csp(browser, sqlite_url, tmp_path):
     seed_demo(sqlite_url)
     # HOSTED=0 keeps the cookie usable on plain http; sign-in is still required because APP_USERS is set.
@@ -54,11 +63,7 @@ def test_hb001_dashboard_runs_under_the_csp(browser, sqlite_url, tmp_path):
     server = Gunicorn(env, tmp_path / "gunicorn.log")
     try:
         server.wait_ready()
-        browser.get(server.base + "/")
-        _wait(lambda: "/auth/login" in browser.current_url, what="the sign-in page")
-        browser.find_element("name", "username").send_keys(OFFICER)
-        browser.find_element("name", "password").send_keys(PASSWORD)
-        browser.find_element("css selector", "button[type=submit]").click()
+        sign_in_browser(browser, server.base)
         _wait(lambda: len(browser.find_elements("css selector", ".main-svg")) > 0, what="a plotly figure")
         _wait(lambda: browser.find_elements("css selector", ".leaflet-container"), what="the map")
         time.sleep(2)  # let late callbacks and lazy bundles run, so their CSP reports land in the log

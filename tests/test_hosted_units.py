@@ -72,7 +72,8 @@ def test_hu003_signin_flow_and_401s():
     assert resp.status_code == 302 and resp.headers["Location"] == "/"  # no open redirect
     assert client.get("/").status_code == 200
     assert client.post("/_dash-update-component", json=CALL).get_json()["response"]["out"]["children"] == "clicked 1"
-    client.get("/auth/logout")
+    token = client.get("/auth/login").get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
+    client.post("/auth/logout", data={"csrf": token})
     assert client.get("/_dash-layout").status_code == 401
 
 

@@ -95,8 +95,11 @@ def test_pub005_the_header_names_the_signed_in_officer_and_offers_sign_out(demo_
     client = app.server.test_client()
     assert _sign_in(client).status_code == 302
     layout = json.dumps(client.get("/_dash-layout").get_json())  # un-escapes the JSON's "\\/"
-    assert "Signed in as ann" in layout and '"href": "/auth/logout"' in layout
-    client.get("/auth/logout")
+    assert "Signed in as ann" in layout and '"action": "/auth/logout"' in layout
+    with client.session_transaction() as sess:
+        token = sess["csrf"]
+    assert f'"value": "{token}"' in layout  # the sign-out form carries the session's token
+    client.post("/auth/logout", data={"csrf": token})
     assert client.get("/_dash-layout").status_code == 401
     # Sign-in off (the embedded default): no name, no link.
     plain = json.dumps(create_app(demo_sqlite).server.test_client().get("/_dash-layout").get_json())

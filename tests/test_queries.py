@@ -58,7 +58,7 @@ def test_qry006_borough_frame_takes_the_latest_denominator_at_or_before_the_end(
             for p, v in (("2020-01-01", 1.0), ("2022-01-01", 2.0), ("2024-01-01", 3.0))] + [
             {"gss_code": "E09000002", "measure": "plugin_vehicles", "period": pd.Timestamp(p).date(), "value": v}
             for p, v in (("2023-06-01", 10.0), ("2024-06-01", 20.0))])
-    frame = q.borough_frame(store_url, "1", "2023-03-31").set_index("gss_code")
+    frame = q.borough_frame(store_url, q.read_version(store_url), "2023-03-31").set_index("gss_code")
     assert frame.loc["E09000001", "population"] == 2.0  # the latest at or before the end, not the newest
     assert frame.loc["E09000002", "plugin_vehicles"] == 10.0  # none before the end: the earliest held
     assert pd.isna(frame.loc["E09000002", "population"]) and list(frame.columns) == [

@@ -25,8 +25,12 @@ class Source:
         return self.min_count <= 0
 
     def public(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """``frame`` with public mode's suppression applied (as it is for officers)."""
+        """``frame`` with public mode's suppression and rounding applied (as it is for officers)."""
         return disclosure.public_frame(frame, self.min_count)
+
+    def rounded(self, sums: pd.DataFrame) -> pd.DataFrame:
+        """Usage sums rounded as public mode publishes them (as they are for officers)."""
+        return disclosure.round_usage(sums, self.min_count)
 
 
 def filter_args(state: dict) -> dict:

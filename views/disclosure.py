@@ -1,11 +1,19 @@
-"""Public mode's disclosure rule, applied in views/ only: small usage counts and what derives from them hidden.
+"""Public mode's disclosure control, applied in views/ only (docs/deploy.md, "What public mode guarantees").
 
-Pure functions of a frame and a threshold; the threshold comes from the settings (``Settings.min_count``:
-PUBLIC_MIN_COUNT in public mode, 0 for officers, when nothing is hidden).
+Three rules, each a pure function of a frame and the threshold T (``Settings.min_count``: PUBLIC_MIN_COUNT
+in public mode, 0 for officers, when nothing is hidden or rounded):
+  1. suppression: a usage count under T, and what derives from it (kWh, hours, rates), is blanked;
+  2. rounding: every published count is rounded to a multiple of T, and kWh and plugged-in hours to a
+     multiple of 10 x T. Any sum or difference of published figures is then a multiple of T too, so no
+     differencing (overlapping periods, London minus the other boroughs, London's line x 33 minus the
+     visible boroughs) can produce a count between 1 and T - 1;
+  3. a fixed grid of periods: public selections cover whole calendar months (state.selection.public_period),
+     which bounds how many overlapping windows exist to combine.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -13,6 +21,8 @@ import pandas as pd
 USAGE_COUNTS = ("sessions",)
 # Figures derived from the same sessions: blank them with the count, or kWh would reveal a small group.
 USAGE_DEPENDENTS = ("kwh", "plugged_hours", "utilisation", "kwh_per_session", "sessions_per_device")
+# Sums published beside the counts: rounded too, or London's kWh minus the boroughs' would give a hidden one's.
+ROUNDED_SUMS = ("kwh", "plugged_hours")
 
 
 def suppressed_label(threshold: int) -> str:
@@ -58,10 +68,29 @@ def _nullable(dtype) -> str:
 
 def public_frame(df: pd.DataFrame, threshold: int, count_columns: Iterable[str] = USAGE_COUNTS,
                  dependent_columns: Iterable[str] = USAGE_DEPENDENTS) -> pd.DataFrame:
-    """``df`` unchanged when ``threshold`` is 0 (officers); else small counts and what derives from them blanked."""
+    """``df`` unchanged when ``threshold`` is 0 (officers); else small counts and what derives from them
+    blanked, and the remaining counts and sums rounded (rules 1 and 2)."""
     if threshold <= 0:
         return df
-    return suppress_frame(df, count_columns, threshold, dependent_columns)
+    return round_usage(suppress_frame(df, count_columns, threshold, dependent_columns), threshold)
+
+
+def round_to(values: pd.Series, base: float) -> pd.Series:
+    """``values`` to the nearest multiple of ``base`` (halves up), NA kept, integer columns kept integer."""
+    rounded = ((values.astype("Float64") / base + 0.5).apply(lambda v: v if pd.isna(v) else math.floor(v))
+               .astype("Float64") * base)
+    return rounded.astype(_nullable(values.dtype)) if pd.api.types.is_integer_dtype(values.dtype) else rounded
+
+
+def round_usage(df: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Counts to multiples of ``threshold``, kWh and plugged-in hours to multiples of 10 x ``threshold``."""
+    if threshold <= 0 or df.empty:
+        return df
+    out = df.copy()
+    for cols, base in ((USAGE_COUNTS, threshold), (ROUNDED_SUMS, 10 * threshold)):
+        for col in (c for c in cols if c in out.columns):
+            out[col] = round_to(out[col], base)
+    return out
 
 
 def suppressed_rows(df: pd.DataFrame, count_columns: Iterable[str], threshold: int) -> int:

@@ -57,7 +57,7 @@ def _frames(src: Source, state: dict, areas: list[str], gran: str, boroughs: pd.
     if daily.empty:
         return daily, None
     return timeseries.usage_lines(daily, gran, m.key, denom, den_for, state["from"], state["to"],
-                                  src.min_count), None
+                                  src.min_count, protect=src.rounded), None
 
 
 def lines(src: Source, state: dict) -> Lines:

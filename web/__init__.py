@@ -16,7 +16,7 @@ from config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ConfigError", "Settings", "install"]
+__all__ = ["ConfigError", "Settings", "install", "warm_up"]
 
 
 def install(dash_app, cache=None, cfg: Settings | None = None) -> Settings:
@@ -48,10 +48,23 @@ def install(dash_app, cache=None, cfg: Settings | None = None) -> Settings:
     configure_cookies(server, cfg.hosted, cfg.session_hours)
     install_errors(dash_app)
     install_health(server)
-    install_auth(server, cfg)
+    install_auth(server, cfg, cache)
     install_limits(server, cfg)
     install_callback_guard(dash_app)
-    install_headers(dash_app, cfg.hosted, cfg.tile_url)
+    install_headers(dash_app, cfg.hosted, cfg.tile_url, cfg.gunicorn.forwarded_allow_ips)
     log.info("hosted=%s mode=%s sign-in=%s", cfg.hosted, cfg.mode,
              "required" if cfg.auth_required else "off")
     return cfg
+
+
+def warm_up(dash_app) -> None:
+    """Make the app ready before the worker takes its first request (call it last, after install()).
+
+    Dash registers its component libraries, builds its script tags and validates the layout on the first
+    request it sees; requests running meanwhile (the page's twelve bundles, in parallel) found no library
+    registered and got 500, so a fresh worker could serve a blank page. One request through Flask's test
+    client (to /healthz: open, not rate limited) runs that set-up while nothing else can be served.
+    """
+    with dash_app.server.test_client() as client:
+        status = client.get("/healthz", headers={"X-Request-ID": "worker-warm-up"}).status_code
+    log.info("app ready (warm-up answered %s)", status)

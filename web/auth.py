@@ -8,18 +8,24 @@ from __future__ import annotations
 import getpass
 import hmac
 import logging
+import pkgutil
+import re
 import secrets
 import sys
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, g, jsonify, redirect, request, session, url_for
 from markupsafe import escape
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from config import Settings
+from web import sessions
 
 log = logging.getLogger(__name__)
 
 OPEN_PATHS = ("/healthz", "/readyz", "/favicon.ico", "/_favicon.ico")
+# Control characters and white space: browsers drop tabs and newlines inside URLs, so "/\t/evil" is "//evil".
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 API_PREFIXES = ("/_dash-", "/_reload-hash")
 # Compared against when the user name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
@@ -43,16 +49,42 @@ def _state() -> dict:
 
 
 def current_user() -> str | None:
-    """The signed-in user's name (or e-mail for OIDC), else None."""
-    user = session.get("user")
-    return user.get("name") if isinstance(user, dict) else None
+    """The signed-in user's name (or e-mail for OIDC) while the session is still good, else None.
+
+    Checked once per request (web.sessions): lifetime, revocation, the user still in the settings.
+    """
+    if "signed_in_user" in g:
+        return g.signed_in_user
+    user, state = session.get("user"), _state()
+    name = None
+    if user is not None and "settings" in state:
+        reason = sessions.why_invalid(user, state["settings"], state["revoked"])
+        if reason:
+            log.info("session refused (%s) for %r", reason, user.get("name") if isinstance(user, dict) else None)
+            session.pop("user", None)
+        else:
+            name = user["name"]
+    g.signed_in_user = name
+    return name
 
 
 def safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would make the sign-in page a phishing tool."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    target = _UNSAFE.sub("", target or "")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
-    return target
+    parts = urlsplit(target)
+    return "/" if parts.scheme or parts.netloc else target
+
+
+def csrf_token() -> str:
+    """This session's form token (the sign-in and sign-out forms carry it)."""
+    return _csrf_token()
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf", "")
+    return bool(sent) and hmac.compare_digest(sent, session.get("csrf", ""))
 
 
 def _csrf_token() -> str:
@@ -65,7 +97,8 @@ def _csrf_token() -> str:
 def _sign_in(name: str, via: str):
     session.clear()  # a fresh session on sign-in: no fixation
     session.permanent = True
-    session["user"] = {"name": name, "via": via}
+    session["user"] = sessions.record(name, via, _state()["settings"])
+    g.pop("signed_in_user", None)
     log.info("signed in: %s via %s", name, via)
 
 
@@ -87,8 +120,7 @@ def login():
         return _login_page()
     if not cfg.users:
         abort(404)
-    sent = request.form.get("csrf", "")
-    if not hmac.compare_digest(sent, session.get("csrf", "")) or not sent:
+    if not _csrf_ok():
         return _login_page("The form expired: please try again.", 400)
     name = request.form.get("username", "")[:128]
     hashed = cfg.users.get(name)
@@ -100,10 +132,27 @@ def login():
     return redirect(safe_next(request.form.get("next")))
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.post("/logout")
 def logout():
+    """Sign out: a POST carrying the form token (a cross-site link or form cannot sign anyone out), and the
+    session id revoked so that a copy of the cookie stops working too."""
+    if not _csrf_ok():
+        abort(400, "The sign-out form expired: reload the page and try again.")
+    sessions.revoke(session.get("user"), _state()["settings"], _state()["revoked"])
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+def favicon():
+    """/favicon.ico, which browsers ask for on their own: Dash's icon, never the page shell."""
+    return pkgutil.get_data("dash", "favicon.ico"), 200, {"Content-Type": "image/x-icon",
+                                                          "Cache-Control": "public, max-age=86400"}
+
+
+def _unknown_auth_path():
+    """/auth/<anything that is not a sign-in route> is a 404, not Dash's page shell (in every mode)."""
+    if request.path.startswith("/auth/") and request.blueprint != "auth":
+        abort(404)
 
 
 @bp.get("/oidc/login")
@@ -155,12 +204,17 @@ def _register_oidc(server: Flask, cfg: Settings) -> None:
         server_metadata_url=cfg.oidc.discovery_url, client_kwargs={"scope": cfg.oidc.scopes})
 
 
-def install_auth(server: Flask, cfg: Settings) -> None:
-    """Sign-in routes always exist (they say so when unused); the guard only when sign-in is required."""
-    server.extensions["web.auth"] = {"settings": cfg}
+def install_auth(server: Flask, cfg: Settings, cache=None) -> None:
+    """Sign-in routes always exist (they say so when unused); the guard only when sign-in is required.
+
+    ``cache``: where signed-out session ids are kept (the app's shared cache; per process without one).
+    """
+    server.extensions["web.auth"] = {"settings": cfg, "revoked": sessions.store_for(cache)}
     if cfg.oidc:
         _register_oidc(server, cfg)
     server.register_blueprint(bp)
+    server.add_url_rule("/favicon.ico", "favicon", favicon)
+    server.before_request(_unknown_auth_path)
     if cfg.auth_required:
         server.before_request(_guard)
     else:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -22,6 +23,12 @@ def client_key() -> str:
     """Signed-in officers are counted per user (a council office shares one address); others per address."""
     user = current_user()
     return f"user:{user}" if user else f"ip:{get_remote_address()}"
+
+
+def account_key() -> str:
+    """The user name a password POST tries (digested: any text may arrive), whatever address sent it."""
+    name = request.form.get("username", "")[:128].strip().lower()
+    return "account:" + hashlib.sha256(name.encode()).hexdigest()[:24]
 
 
 def _breached(exc):
@@ -58,8 +65,12 @@ def install_limits(server: Flask, cfg: Settings) -> Limiter:
         if endpoint in server.view_functions:
             # Only the password POST is strict: the sign-in page itself is where every anonymous visit lands.
             methods = ["POST"] if endpoint == "auth.login" else None
-            server.view_functions[endpoint] = limiter.limit(cfg.ratelimit_signin, methods=methods)(
-                server.view_functions[endpoint])
+            view = limiter.limit(cfg.ratelimit_signin, methods=methods)(server.view_functions[endpoint])
+            if endpoint == "auth.login":
+                # Per account too: rotating addresses (or a botnet) must not multiply the tries on one name.
+                view = limiter.limit(cfg.ratelimit_signin_account, key_func=account_key, methods=["POST"],
+                                     scope="signin-account")(view)
+            server.view_functions[endpoint] = view
     for endpoint in CALLBACK_ENDPOINTS:
         if endpoint in server.view_functions:
             server.view_functions[endpoint] = limiter.limit(cfg.ratelimit_callbacks)(
