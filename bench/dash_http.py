@@ -5,7 +5,9 @@ from __future__ import annotations
 
 def callback_body(app, output_id: str, values: dict, changed: list[str]) -> dict:
     """The body for the callback whose first output is ``output_id``; values maps 'id.prop' to a value."""
-    key = next(k for k in app.callback_map if k.lstrip(".").startswith(f"{output_id}."))
+    keys = [k for k in app.callback_map if k.lstrip(".").startswith(f"{output_id}.")]
+    # A graph is first output of its panel's callback and of the one naming its PNG (config): the panel's.
+    key = next((k for k in keys if not k.lstrip(".").startswith(f"{output_id}.config")), keys[0])
     cb = app.callback_map[key]
 
     def spec(items):

@@ -32,7 +32,8 @@ def update_compare(src, state):
     fig = ranking_bars(ranked, london=london, london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
                        title=metrics.title(metric, denom), x_title=metrics.title(metric, denom),
                        selected=tuple(state["boroughs"]),
-                       subtitle=f"{state['from']} to {state['to']} · dashed line: {label}")
+                       subtitle=f"{state['from']} to {state['to']} · dashed line: {label}",
+                       fmt=lambda v: metrics.fmt_value(metric, v, denom))
     return fig, False, None
 
 
@@ -54,4 +55,6 @@ def compare_rows(src, state):
     result, _ = view.ranked(src, state)
     if result is None:
         return []
-    return compare_table(view.table_rows(result[0]), metrics.title(state["metric"], state["denominator"]))
+    metric, denom = state["metric"], state["denominator"]
+    return compare_table(view.table_rows(result[0]), metrics.title(metric, denom),
+                         fmt=lambda v: metrics.fmt_value(metric, v, denom))

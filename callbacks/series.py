@@ -34,7 +34,8 @@ def update_series(src, state):
     m = metrics.metric(state["metric"])
     fig = time_series(ln.frame, ln.names, title=f"{m.label} by {ln.granularity}",
                       subtitle=f"{view.scope_text(state)} · {state['from']} to {state['to']}",
-                      y_title=m.unit, london_label=view.london_label(state["metric"]), official=ln.official)
+                      y_title=m.unit, london_label=view.london_label(state["metric"]), official=ln.official,
+                      y_format=metrics.d3_format(state["metric"]))
     return fig, False, None
 
 

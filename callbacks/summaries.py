@@ -19,7 +19,7 @@ def table(frame: pd.DataFrame, caption: str) -> html.Details:
     """The figures as a plain table, folded away (the first MAX_ROWS rows; the CSV has them all)."""
     shown = frame.head(MAX_ROWS)
     head = html.Tr([html.Th(str(c), scope="col") for c in shown.columns])
-    body = [html.Tr([html.Td("–" if pd.isna(v) else (f"{v:,.2f}" if isinstance(v, float) else str(v)[:10]))
+    body = [html.Tr([html.Td("–" if pd.isna(v) else (f"{v:,.15g}" if isinstance(v, float) else str(v)[:10]))
                      for v in row]) for row in shown.itertuples(index=False)]
     more = [html.P(f"First {MAX_ROWS} of {len(frame)} rows: download the CSV for all.")] if len(frame) > MAX_ROWS else []
     return html.Details([html.Summary(f"Table: {caption}"),

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from figures.theme import HEATMAP_HEIGHT, SERIES_HEIGHT
 from layouts import ids
+from layouts.loading import updating
 
 # The camera button saves a slide-sized PNG (1920 x 1080 at scale 2); the figure's caption travels with it.
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True,
@@ -21,11 +22,13 @@ def series_panel(granularity: str) -> html.Section:
             options=[{"label": x.capitalize(), "value": x} for x in ("auto", "day", "week", "month")])],
             className="panel-title"),
         html.Div(id=ids.SERIES_MESSAGE),
-        html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": f"{SERIES_HEIGHT}px"}), id=ids.SERIES_WRAP,
-                 role="figure", **{"aria-describedby": ids.SERIES_SUMMARY}),
-        html.Div(id=ids.SERIES_SUMMARY, className="chart-summary"),
+        updating(html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": f"{SERIES_HEIGHT}px"}),
+                          id=ids.SERIES_WRAP, role="figure", className="graph-wrap",
+                          **{"aria-describedby": ids.SERIES_SUMMARY}), ids.SERIES_GRAPH, "figure"),
+        html.Div(id=ids.SERIES_SUMMARY, className="chart-summary series-summary"),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
-        html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": f"{HEATMAP_HEIGHT}px"}),
-                 id=ids.SERIES_HEATMAP_WRAP, role="figure", **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}),
-        html.Div(id=ids.SERIES_HEATMAP_SUMMARY, className="chart-summary"),
+        updating(html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": f"{HEATMAP_HEIGHT}px"}),
+                          id=ids.SERIES_HEATMAP_WRAP, role="figure", className="graph-wrap heatmap-wrap",
+                          **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}), ids.SERIES_HEATMAP, "figure"),
+        html.Div(id=ids.SERIES_HEATMAP_SUMMARY, className="chart-summary heatmap-summary"),
     ], className="panel series-panel", **{"aria-label": "Use over time"})

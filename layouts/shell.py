@@ -10,7 +10,7 @@ from layouts.filters import filter_bar
 from layouts.header import header, metric_help
 from layouts.map_panel import map_panel
 from layouts.series_panel import series_panel
-from layouts.share import notice_area, present_banner, share_bar, share_stores
+from layouts.share import notice_area, share_bar, share_stores, slide_foot, slide_head
 
 
 def shell(ctx: dict) -> html.Div:
@@ -20,8 +20,8 @@ def shell(ctx: dict) -> html.Div:
         dcc.Store(id=ids.STATE, data=state),
         dcc.Store(id=ids.POINTS, data=ctx["points"]),
         *share_stores(),
+        slide_head(),
         header(ctx["as_of"], ctx.get("user")),
-        present_banner(),
         html.Div(ctx.get("alert"), id=ids.ALERT),
         notice_area(),
         share_bar(),
@@ -32,4 +32,5 @@ def shell(ctx: dict) -> html.Div:
             series_panel(state["granularity"]),
             compare_panel(),
         ], className="panels"),
+        slide_foot(),
     ], className="app")

@@ -34,7 +34,9 @@ def comparison_frame(src: Source, state: dict) -> pd.DataFrame:
     """The comparison table's rows: the 33 boroughs ranked by the metric and denominator (the CSV export)."""
     sums, _ = borough_sums_for(src, state)
     frame, _ = ranking(sums, state["metric"], state["denominator"])
-    return pd.DataFrame(table_rows(frame))
+    out = pd.DataFrame(table_rows(frame))
+    out.attrs.update(metric=state["metric"], denominator=state["denominator"])
+    return out
 
 
 def london_label(state: dict) -> str:
@@ -49,4 +51,6 @@ def compare_summary(frame: pd.DataFrame, label: str) -> str:
     if ranked_rows.empty:
         return "No borough has a figure for this selection."
     hi, lo = ranked_rows.iloc[0], ranked_rows.iloc[-1]
-    return f"{label}: highest {hi['name']} ({hi['value']:,.2f}), lowest {lo['name']} ({lo['value']:,.2f})."
+    key, denom = frame.attrs.get("metric", metrics.DEFAULT_METRIC), frame.attrs.get("denominator", "total")
+    return (f"{label}: highest {hi['name']} ({metrics.fmt_value(key, hi['value'], denom)}), "
+            f"lowest {lo['name']} ({metrics.fmt_value(key, lo['value'], denom)}).")

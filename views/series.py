@@ -61,14 +61,19 @@ def heatmap(src: Source, state: dict) -> pd.DataFrame:
 
 def series_summary(frame: pd.DataFrame, label: str) -> str:
     """'Sessions by week: Westminster from 120 to 140 (peak 160, 2025-03-03); London ...'."""
+    key = frame["metric"].iloc[0] if "metric" in frame and len(frame) else metrics.DEFAULT_METRIC
+
+    def fmt(v) -> str:
+        return metrics.fmt_value(key, v)
+
     parts = []
     for name, sub in frame.groupby("name", sort=False):
         sub = sub.dropna(subset=["value"])
         if sub.empty:
             continue
         peak = sub.loc[sub["value"].idxmax()]
-        parts.append(f"{name} from {sub['value'].iloc[0]:,.2f} to {sub['value'].iloc[-1]:,.2f} "
-                     f"(peak {peak['value']:,.2f} in the {str(peak['bucket'])[:10]} period)")
+        parts.append(f"{name} from {fmt(sub['value'].iloc[0])} to {fmt(sub['value'].iloc[-1])} "
+                     f"(peak {fmt(peak['value'])} in the {str(peak['bucket'])[:10]} period)")
     return f"{label} over time: " + "; ".join(parts) + "." if parts else "No figures for this selection."
 
 
@@ -87,12 +92,15 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
     """The lines as a table: one row per period, one column per area."""
     if series.empty:
         return series
-    return series.pivot_table(index="bucket", columns="name", values="value", sort=False).reset_index()
+    key = series["metric"].iloc[0] if "metric" in series else metrics.DEFAULT_METRIC
+    table = series.pivot_table(index="bucket", columns="name", values="value", sort=False)
+    return table.apply(lambda col: metrics.rounded(key, col)).reset_index()
 
 
 def heatmap_table(heat: pd.DataFrame) -> pd.DataFrame:
     """The grid as a table: day name, hour, sessions, kWh."""
-    return heat.assign(day=heat["dow"].map(lambda d: DAYS[int(d)]))[["day", "hour", "sessions", "kwh"]]
+    out = heat.assign(day=heat["dow"].map(lambda d: DAYS[int(d)]))[["day", "hour", "sessions", "kwh"]]
+    return out.assign(kwh=out["kwh"].astype(float).round(0))
 
 
 def scope_text(state: dict) -> str:
