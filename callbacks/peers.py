@@ -19,7 +19,7 @@ from views import peers as view
     Output(ids.PEERS_TABLE, "children"),
     Output(ids.PEERS_SUMMARY, "children"),
     Output(ids.PEERS_COMPARE, "disabled"),
-    Input(ids.STATE, "data"),
+    Input(ids.CONTEXT, "data"),  # the boroughs and this panel's keys only (assets/context.js)
 )
 @guarded(lambda alert: (no_update, True, alert, [], [], True))
 @panel

@@ -21,7 +21,7 @@ from views import targets as view
     Output(ids.TARGETS_MESSAGE, "children"),
     Output(ids.TARGETS_TABLE, "children"),
     Output(ids.TARGETS_SUMMARY, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.CONTEXT, "data"),  # the boroughs and this panel's keys only (assets/context.js)
 )
 @guarded(lambda alert: (no_update, True, alert, [], []))
 @panel

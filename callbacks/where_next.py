@@ -17,7 +17,7 @@ from views import where_next as view
     Output(ids.WHERE_WRAP, "hidden"),
     Output(ids.WHERE_MESSAGE, "children"),
     Output(ids.WHERE_SUMMARY, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.CONTEXT, "data"),  # the boroughs and this panel's keys only (assets/context.js)
 )
 @guarded(lambda alert: (no_update, True, alert, []))
 @panel

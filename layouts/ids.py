@@ -1,6 +1,7 @@
 """Every static component id, prefixed by panel. No string ids elsewhere."""
 
 # App shell
+CONTEXT = "app-context"  # the part of the state issue 17's panels read (boroughs, track, basis, events)
 STATE = "app-state"  # THE selection state (see callbacks/state.py for its keys)
 POINTS = "app-points"  # every device, columnar, held in the browser for the map's filter
 ALERT = "app-alert"

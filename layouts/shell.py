@@ -21,6 +21,7 @@ def shell(ctx: dict) -> html.Div:
     state = ctx["state"]
     return html.Div([
         dcc.Store(id=ids.STATE, data=state),
+        dcc.Store(id=ids.CONTEXT),
         dcc.Store(id=ids.POINTS, data=ctx["points"]),
         *share_stores(),
         header(ctx["provenance"], ctx.get("user"), ctx.get("csrf")),

@@ -204,7 +204,7 @@ def test_brw006_a_band_toggle_is_six_requests_and_the_link_push_fires_none(dashb
     assert outputs[0].startswith(f"..{ids.STATE}.data...{ids.LINK}.data")
     assert [c for c in calls if c["status"] != 200] == []  # no request answered "no update" (204)
     assert not [o for o in outputs if ids.SHARE_NOTICE in o or ids.DECK in o or ids.VIEW in o]
-    assert "bands=slow,fast,ultra" in duo.driver.execute_script("return window.location.search")
+    assert "bands=slow,fast,ultra,unknown" in duo.driver.execute_script("return window.location.search")
     assert duo.get_logs() == []
 
 
