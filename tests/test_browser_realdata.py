@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+import requests
 from dash.testing.wait import until
 from sqlalchemy import create_engine, select
 
@@ -71,8 +72,30 @@ def _figure(duo, graph_id: str) -> dict | None:
 
 
 def _state(duo) -> dict:
+    """The view's state: from the link once the app has pushed one, else (a page just opened: the app pushes
+    only changes, issue 19) the state the page was served with."""
     search = duo.driver.execute_script("return window.location.search")
-    return {k: v[-1] for k, v in parse_qs(search.lstrip("?")).items()}
+    if search:
+        return {k: v[-1] for k, v in parse_qs(search.lstrip("?")).items()}
+    layout = requests.get(f"{duo.server_url}/_dash-layout", timeout=30).json()
+    return _find_store(layout, ids.STATE)
+
+
+def _find_store(node, store_id: str):
+    """The data of the component ``store_id`` in a /_dash-layout tree."""
+    if isinstance(node, dict):
+        if (node.get("props") or {}).get("id") == store_id:
+            return node["props"]["data"]
+        children = [*node.values()]
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _find_store(child, store_id)
+        if found is not None:
+            return found
+    return None
 
 
 def _numbers(trace: dict) -> list[float]:
