@@ -8,6 +8,7 @@ from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from callbacks.common import guarded, source, validated
 from callbacks.registry import callback, clientside_callback
 from layouts import ids
+from state import urlstate
 from state.context import CLICK_GRAPHS, CONTEXT_CONTROLS, control_values, reduce_context
 from state.reducers import opened_query
 from views import peers
@@ -27,17 +28,19 @@ def follow_link(opened):
 
 @callback(
     Output(ids.STATE, "data", allow_duplicate=True),
+    Output(ids.LINK, "data", allow_duplicate=True),  # the link follows (the app pushes only what changed)
     *[Input(control, "value") for control in CONTEXT_CONTROLS],
     *[Input(graph, "clickData") for graph in CLICK_GRAPHS],
     Input(ids.PEERS_COMPARE, "n_clicks"),
     State(ids.LINK_OPENED, "data"),
     State(ids.STATE, "data"),
+    State(ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-@guarded(lambda _alert: no_update)
+@guarded(lambda _alert: (no_update, no_update))
 def update_context_state(*args):
     """A control, a bar click or "compare with peers" -> the next state (validated)."""
-    *_, opened, state = args
+    *_, opened, state, view = args
     search = opened_query(opened)
     trigger = ctx.triggered_id
     src = source()
@@ -49,6 +52,8 @@ def update_context_state(*args):
         group = list(result["gss_code"]) if result is not None else None
     new = reduce_context(old, trigger, value, search, group)
     if new is None:
-        return no_update
+        return no_update, no_update
     new = validated(new, src)
-    return new if new != old else no_update
+    if new == old:
+        return no_update, no_update
+    return new, urlstate.to_query(new, urlstate.clean_view(view or {}))
