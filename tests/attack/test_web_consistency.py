@@ -41,7 +41,9 @@ def second_pg():
 
 
 def _call(state: dict) -> dict:
-    return {"output": "header-figures.children", "outputs": {"id": "header-figures", "property": "children"},
+    # update_header: the key figures and the presentation banner in one callback (issue 19)
+    return {"output": "..header-figures.children...present-banner.children..",
+            "outputs": [{"id": "header-figures", "property": "children"}, {"id": "present-banner", "property": "children"}],
             "inputs": [{"id": "app-state", "property": "data", "value": state}], "changedPropIds": []}
 
 

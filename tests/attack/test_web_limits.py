@@ -30,7 +30,9 @@ BOROUGHS = [f"E0900000{i}" for i in range(1, 10)] + [f"E090000{i}" for i in rang
 
 
 def _state_call(state: dict) -> dict:
-    return {"output": "header-figures.children", "outputs": {"id": "header-figures", "property": "children"},
+    # update_header: the key figures and the presentation banner in one callback (issue 19)
+    return {"output": "..header-figures.children...present-banner.children..",
+            "outputs": [{"id": "header-figures", "property": "children"}, {"id": "present-banner", "property": "children"}],
             "inputs": [{"id": "app-state", "property": "data", "value": state}], "changedPropIds": []}
 
 
