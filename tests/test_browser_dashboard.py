@@ -165,8 +165,9 @@ def test_brw005_a_filter_changes_the_points_in_the_browser_and_clusters_add_up(d
     before = _shown(duo)
     duo.driver.execute_script(RECORD_CALLBACK_REQUESTS)
     slow = duo.find_element(f"#{ids.FILTER_BANDS} input[value='slow']")
-    _js(duo, "arguments[0].scrollIntoView({block: 'center'})", slow)
-    slow.click()
+    # clicked in the page: after the map's zoom the window may still be scrolling, and selenium's click at a
+    # screen point then lands off screen (seen in CI)
+    _js(duo, "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", slow)
     until(lambda: _shown(duo) < before, timeout=20)
     until(lambda: duo.driver.execute_script(COUNT_MARKERS, POINT_PATHS) == _shown(duo), timeout=20)
     outputs = duo.driver.execute_script("return window.__dashOutputs")
@@ -217,11 +218,13 @@ def test_brw007_the_tables_are_built_only_when_their_details_open(dashboard):
     assert "Sessions" in duo.find_element(f"#{ids.SERIES_SUMMARY}").text  # the sentence is there from the start
     summary = duo.find_element(f"#{ids.SERIES_TABLE_DETAILS} summary")
     _js(duo, "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", summary)
-    until(lambda: len(duo.find_elements(rows)) > 0, timeout=20)
-    first = duo.find_elements(rows)[0].text
+    # read in the page in one step: the rows are re-rendered under selenium's feet while the table updates
+    first_row = "const r = document.querySelector(arguments[0]); return r ? r.textContent : null"
+    until(lambda: _js(duo, first_row, rows) is not None, timeout=20)
+    first = _js(duo, first_row, rows)
     # the table follows the state while open
     duo.driver.execute_script("window.dash_clientside.set_props(arguments[0], {value: 'energy'})", ids.FILTER_METRIC)
-    until(lambda: duo.find_elements(rows) and duo.find_elements(rows)[0].text != first, timeout=20)
+    until(lambda: _js(duo, first_row, rows) not in (None, first), timeout=20)
     _js(duo, "arguments[0].click()", summary)  # closed: the cells are dropped
     until(lambda: duo.find_elements(rows) == [], timeout=20)
     assert duo.get_logs() == []
