@@ -9,6 +9,7 @@ import logging
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
+from dash import dcc
 from dash.exceptions import PreventUpdate
 from flask import g, has_app_context
 
@@ -19,6 +20,7 @@ from figures.caption import caption_text, captioned
 from state.selection import clean_state, public_period
 from views import availability
 from views.common import Source
+from views.csvsafe import csv_safe
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +129,9 @@ def on_one_version(fn, *args, **kwargs):
             log.info("callback %s met a refresh (%s): drawing it again", fn.__name__, exc)
             renew_source()
     raise AssertionError("unreachable")
+
+
+def csv_download(frame, filename: str) -> dict:
+    """dcc.Download's data for a frame: the one way a frame leaves as CSV, every cell a spreadsheet would run
+    as a formula neutralised (views/csvsafe.py)."""
+    return dcc.send_data_frame(csv_safe(frame).to_csv, filename, index=False)

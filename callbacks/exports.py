@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx, dcc, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks.common import guarded, source, validated
+from callbacks.common import csv_download, guarded, source, validated
 from callbacks.registry import callback
 from figures.caption import caption_text
 from layouts import ids
 from views import availability, compare, overview, series
-from views.csvsafe import csv_safe
 
 KINDS = {ids.EXPORT_SERIES_CSV: "series", ids.EXPORT_HEATMAP_CSV: "hour-of-week",
          ids.EXPORT_COMPARE_CSV: "comparison", ids.EXPORT_DEVICES_CSV: "devices"}
@@ -23,9 +22,9 @@ def export_csv(kind: str, state) -> dict:
     state = validated(state, src)
     # Every row names the sources behind it with the data's own dates (and when loaded), as the charts do.
     provenance = caption_text(availability.provenance(src), state, availability.caption_kinds(state))
-    frame = csv_safe(FRAMES[kind](src, state).assign(source=provenance))  # no cell a spreadsheet runs as a formula
+    frame = FRAMES[kind](src, state).assign(source=provenance)
     name = f"london-ev-{kind}-{state['from']}-to-{state['to']}.csv"
-    return dcc.send_data_frame(frame.to_csv, name, index=False)
+    return csv_download(frame, name)
 
 
 @callback(

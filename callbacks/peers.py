@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, html, no_update
 
-from callbacks.common import guarded, message, panel, source, validated
+from callbacks.common import csv_download, guarded, message, panel, source, validated
 from callbacks.registry import callback
 from figures.peers import peer_bars
 from layouts import ids
@@ -50,5 +50,4 @@ def download_peers(_clicks, state):
     result, _ = view.frame(src, state)
     if result is None:
         return no_update
-    return dcc.send_data_frame(view.csv_frame(result).to_csv, f"london-ev-peers-{result['gss_code'].iloc[0]}.csv",
-                               index=False)
+    return csv_download(view.csv_frame(result), f"london-ev-peers-{result['gss_code'].iloc[0]}.csv")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, html, no_update
 
-from callbacks.common import guarded, message, panel, source, validated
+from callbacks.common import csv_download, guarded, message, panel, source, validated
 from callbacks.registry import callback
 from data.vocabulary import TARGET_MEASURES
 from figures.targets import tracker
@@ -60,5 +60,4 @@ def download_targets(_clicks, state):
     if tr is None:
         return no_update
     frame = view.csv_frame(tr, view.counts_source(src))
-    return dcc.send_data_frame(frame.to_csv, f"london-ev-2030-tracker-{state['track']}-{state['basis']}.csv",
-                               index=False)
+    return csv_download(frame, f"london-ev-2030-tracker-{state['track']}-{state['basis']}.csv")

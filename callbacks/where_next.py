@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, html, no_update
 
-from callbacks.common import guarded, message, panel, source, validated
+from callbacks.common import csv_download, guarded, message, panel, source, validated
 from callbacks.registry import callback
 from figures.where_next import needed_bars
 from layouts import ids
@@ -50,5 +50,4 @@ def download_where_next(_clicks, state):
     if tr is None:
         return no_update
     frame = view.csv_frame(tr, targets.counts_source(src))
-    return dcc.send_data_frame(frame.to_csv, f"london-ev-where-next-{state['track']}-{state['basis']}.csv",
-                               index=False)
+    return csv_download(frame, f"london-ev-where-next-{state['track']}-{state['basis']}.csv")
