@@ -5,17 +5,15 @@ from __future__ import annotations
 from callbacks import (  # noqa: F401
     availability,
     compare,
+    context,
     context_state,
     deck,
     exports,
     header,
     map,
-    peers,
     series,
     share,
     state,
-    targets,
-    where_next,
 )
 from callbacks.registry import register
 
