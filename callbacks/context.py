@@ -7,7 +7,7 @@ interaction); each panel keeps its own guard, so one failing leaves the other tw
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks.common import csv_download, guarded, message, panel, source, validated
 from callbacks.registry import callback
@@ -34,10 +34,17 @@ PEERS_OUT = (ids.PEERS_GRAPH, "figure"), (ids.PEERS_WRAP, "hidden"), (ids.PEERS_
 @callback(
     *[Output(i, prop) for i, prop in (*TARGETS_OUT, *WHERE_OUT, *PEERS_OUT)],
     Input(ids.CONTEXT, "data"),  # the boroughs and these panels' keys only (assets/context.js)
+    Input(ids.TARGETS_TABLE_DETAILS, "open"),
 )
-def update_context_panels(state):
-    """The tracker, the where-next ranking and the peers, in one request."""
-    return (*update_targets(state), *update_where_next(state), *update_peers(state))
+def update_context_panels(state, table_open=False):
+    """The tracker, the where-next ranking and the peers, in one request; the tracker's 33-row table only while
+    its <details> is open (a folded table is not rebuilt on every click: issue 19)."""
+    if ctx.triggered_id == ids.TARGETS_TABLE_DETAILS:
+        table = update_targets(state)[3] if table_open else []
+        return (*(no_update,) * 3, table, *(no_update,) * (1 + len(WHERE_OUT) + len(PEERS_OUT)))
+    targets = update_targets(state)
+    return (*targets[:3], targets[3] if table_open else no_update, targets[4],
+            *update_where_next(state), *update_peers(state))
 
 
 @guarded(lambda alert: (no_update, True, alert, [], []))

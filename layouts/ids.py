@@ -95,6 +95,7 @@ TARGETS_MESSAGE = "targets-message"
 TARGETS_TRACK = "targets-track"  # the measure tracked: all public devices or rapid (state key "track")
 TARGETS_BASIS = "targets-basis"  # a borough's share by population or plug-in vehicles (state key "basis")
 TARGETS_TABLE = "targets-table"
+TARGETS_TABLE_DETAILS = "targets-table-details"
 TARGETS_SUMMARY = "targets-summary"
 TARGETS_CSV = "targets-csv"
 TARGETS_DOWNLOAD = "targets-download"
