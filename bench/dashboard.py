@@ -30,8 +30,8 @@ ASYNC_CHUNKS = ("/_dash-component-suites/dash/dcc/async-graph.js", "/_dash-compo
                 "/_dash-component-suites/dash_leaflet/async-GeoJSON.js")
 FULL_PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
-PANELS = {  # first output id -> what it draws
-    ids.HEADER_FIGURES: "key figures", ids.MAP_BOROUGHS: "choropleth", ids.SERIES_GRAPH: "time series",
+PANELS = {  # first output id -> what it draws (one callback answers the key figures, banner and choropleth)
+    ids.HEADER_FIGURES: "key figures + choropleth", ids.SERIES_GRAPH: "time series",
     ids.SERIES_HEATMAP: "hour-of-week", ids.COMPARE_GRAPH: "comparison",
 }
 
