@@ -27,6 +27,7 @@ FILTER_CLEAR = "filter-clear"
 
 # Map panel
 MAP = "map-map"
+MAP_MOVED = "map-moved"  # the map's centre and zoom, only when moved by more than a pixel (assets/map.js)
 MAP_POINTS = "map-points"
 MAP_BOROUGHS = "map-boroughs"
 MAP_POPUP = "map-popup"
