@@ -28,7 +28,8 @@
             },
             clusterToLayer: function (feature, latlng) {
                 var n = feature.properties.point_count;
-                var size = Math.round(32 + Math.min(28, 8 * Math.log10(n)));
+                // Small enough that neighbouring clusters do not overlap at London zoom (radius 110 px apart).
+                var size = Math.round(26 + Math.min(14, 5 * Math.log10(n)));
                 var icon = L.divIcon({
                     html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
                     className: "marker-cluster ev-cluster", iconSize: L.point(size, size)
@@ -65,6 +66,10 @@
                bands, location types and operators (none chosen = all operators) that are in service at the
                period's end. Rebuilding the data
                rebuilds the cluster index, so cluster counts always equal the points shown. */
+            /* Points and boroughs, or boroughs only: a class on the panel hides the points' panes. */
+            mapLayers: function (value) {
+                return "panel map-panel" + (value === "boroughs" ? " boroughs-only" : "");
+            },
             filterPoints: function (bands, operators, locations, endDate, points, hideout) {
                 var empty = {type: "FeatureCollection", features: []};
                 if (!points || !points.id || !hideout) { return [empty, ""]; }

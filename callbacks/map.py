@@ -28,6 +28,9 @@ clientside_callback(
     State(ids.MAP_POINTS, "hideout"),
 )
 
+clientside_callback(ClientsideFunction(namespace="evmap", function_name="mapLayers"),
+                    Output(ids.MAP_PANEL, "className"), Input(ids.MAP_LAYERS, "value"))
+
 
 @callback(
     Output(ids.MAP_BOROUGHS, "hideout"),
