@@ -7,7 +7,8 @@
 
     var KEYS = ["font.size", "title.font.size", "title.subtitle.text", "title.subtitle.font.size",
         "legend.font.size", "hoverlabel.font.size", "margin.t", "margin.b", "xaxis.tickfont.size",
-        "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size", "yaxis.autorange", "xaxis.title.text"];
+        "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size", "yaxis.autorange", "xaxis.title.text",
+        "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor"];
 
     function get(layout, path) {
         return path.split(".").reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, layout);
@@ -48,10 +49,18 @@
             "xaxis.title.font.size": px, "yaxis.title.font.size": px,
             // The comparison's axis title repeats its chart title: its line goes to the 33 borough names.
             "xaxis.title.text": isCompare ? "" : orig["xaxis.title.text"],
-            // Title (and the comparison's legend above the bars) on top; dates in two lines and the legend below.
-            "margin.t": title + 14 + (isCompare ? px + 12 : 0),
+            // Title on top; dates in two lines and the legend below (the comparison's legend sits over its short bars).
+            "margin.t": title + 10,
             "margin.b": isSeries ? Math.round(px * 3.8) : (orig["margin.b"] || 10)};
         (gd.layout.annotations || []).forEach(function (_a, i) { u["annotations[" + i + "].font.size"] = px; });
+        if (isCompare) {
+            // A legend row over the bars would cover the title once wrapped at this size: a box in the corner of
+            // the shortest bars instead (bottom right highest-first, top right lowest-first).
+            var low = sortLow(gd), dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
+            Object.assign(u, {"legend.orientation": "v", "legend.x": 1, "legend.xanchor": "right",
+                "legend.y": low ? 0.99 : 0.01, "legend.yanchor": low ? "top" : "bottom",
+                "legend.bgcolor": dark ? "rgba(35,38,43,0.92)" : "rgba(255,255,255,0.92)"});
+        }
         return u;
     }
 

@@ -117,7 +117,8 @@ def step_deck(prev, nxt, deck, pos, view):
     new = step(pos if isinstance(pos, int) else -1, len(deck), -1 if ctx.triggered_id == ids.DECK_PREV else 1)
     if new < 0 or new == pos:
         return no_update, no_update
-    query = "?" + with_present(deck[new]["q"], urlstate.clean_view(view or {})["present"])
+    now = urlstate.clean_view(view or {})
+    query = "?" + with_present(deck[new]["q"], now["present"], now["theme"] if now["present"] else None)
     return {"q": query, "n": f"deck-{prev or 0}-{nxt or 0}"}, new
 
 
@@ -132,7 +133,7 @@ def deck_status(deck, pos):
         count = [html.Span(f"{_plural(len(deck))}: press → to start", className="slide-count")] if deck else []
         return [*count, html.Span(APP_TITLE, className="slide-title")]
     slide = deck[pos]
-    note = [html.Span(f" — {slide['note']}", className="slide-note")] if slide["note"] else []
+    note = [html.Span(slide["note"], className="slide-note")] if slide["note"] else []
     return [html.Span(f"Slide {pos + 1} of {len(deck)}: ", className="slide-count"),
             html.Span(slide["title"], className="slide-title"), *note]
 

@@ -34,7 +34,8 @@ def share_stores() -> list:
 def _copy(clip_id: str, label: str, status_id: str) -> html.Span:
     """The whole button (icon and words) copies; the status beside it says so for a few seconds."""
     return html.Span([dcc.Clipboard(id=clip_id, title=label, className="share-clip btn btn-sm btn-outline-dark",
-                                    children=[html.Span("⧉", className="clip-icon", **{"aria-hidden": "true"}), label],
+                                    # Words only: the "⧉" icon is in few fonts (a blank box in Chromium on Linux).
+                                    children=label,
                                     copied_children=[html.Span("✓", className="clip-icon", **{"aria-hidden": "true"}),
                                                      label]),
                       html.Span(id=status_id, className="copy-status", role="status", **{"aria-live": "polite"})],
@@ -77,6 +78,14 @@ def share_bar() -> html.Section:
     ], id=ids.SHARE_BAR, className="share-bar", **{"aria-label": "Share and present"})
 
 
+def _item_button(text: str, kind: str, index: int, label: str, disabled: bool = False,
+                 danger: bool = False) -> html.Button:
+    """One of a slide's buttons in the deck list, named for screen readers (which slide, what it does)."""
+    return html.Button(text, id={"type": kind, "index": index}, n_clicks=0, disabled=disabled, title=label,
+                       type="button", className=f"btn btn-sm btn-outline-{'danger' if danger else 'dark'}",
+                       **{"aria-label": label})
+
+
 def deck_list(deck: list[dict]) -> html.Div | html.P:
     """Each slide: its title (editable), note and panels; move up, move down, delete."""
     if not deck:
@@ -87,16 +96,15 @@ def deck_list(deck: list[dict]) -> html.Div | html.P:
         shows = " and ".join(PANEL_WORDS[p] for p in slide["panels"])
         rows.append(html.Li([
             html.Span(f"{i + 1}.", className="deck-num"),
-            dbc.Input(id={"type": ids.DECK_ITEM_TITLE, "index": i}, value=name, size="sm", debounce=True,
-                      className="deck-item-title", **{"aria-label": f"Title of slide {i + 1}"}),
+            # dbc's Input and Button take no aria-* props (the list failed to render): the title field is named
+            # by a label around it, the buttons are plain html buttons styled as Bootstrap's.
+            html.Label([html.Span(f"Title of slide {i + 1}", className="visually-hidden"),
+                        dbc.Input(id={"type": ids.DECK_ITEM_TITLE, "index": i}, value=name, size="sm", debounce=True,
+                                  className="deck-item-title")], className="deck-item-label"),
             html.Span([slide["note"] or "no note", " · shows ", shows], className="deck-item-note"),
-            dbc.Button("↑", id={"type": ids.DECK_ITEM_UP, "index": i}, size="sm", color="dark", outline=True,
-                       disabled=i == 0, title=f"Move “{name}” up", **{"aria-label": f"Move slide {i + 1} up"}),
-            dbc.Button("↓", id={"type": ids.DECK_ITEM_DOWN, "index": i}, size="sm", color="dark", outline=True,
-                       disabled=i == len(deck) - 1, title=f"Move “{name}” down",
-                       **{"aria-label": f"Move slide {i + 1} down"}),
-            dbc.Button("Delete", id={"type": ids.DECK_ITEM_DELETE, "index": i}, size="sm", color="danger",
-                       outline=True, **{"aria-label": f"Delete slide {i + 1}"}),
+            _item_button("↑", ids.DECK_ITEM_UP, i, f"Move slide {i + 1} up", disabled=i == 0),
+            _item_button("↓", ids.DECK_ITEM_DOWN, i, f"Move slide {i + 1} down", disabled=i == len(deck) - 1),
+            _item_button("Delete", ids.DECK_ITEM_DELETE, i, f"Delete slide {i + 1}", danger=True),
         ], className="deck-item"))
     return html.Ol(rows, className="deck-items")
 

@@ -97,10 +97,13 @@ def next_view(view: dict, trigger, search, center, zoom, dark) -> dict:
 
 # --- the deck -----------------------------------------------------------------------------------------
 
-def with_present(query: str, present: bool) -> str:
-    """A slide's query with presentation mode set as it is now (stepping must not leave the presentation)."""
-    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k != "present"]
-    return urlencode([*pairs, ("present", "1" if present else "0")], safe=urlstate.SAFE)
+def with_present(query: str, present: bool, theme: str | None = None) -> str:
+    """A slide's query with presentation mode set as it is now (stepping must not leave the presentation), and
+    the presenter's theme when given (dark for a dark room stays dark from slide to slide)."""
+    drop = {"present", "theme"} if theme in urlstate.THEMES else {"present"}
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k not in drop]
+    theme_pair = [("theme", theme)] if theme in urlstate.THEMES else []
+    return urlencode([*pairs, *theme_pair, ("present", "1" if present else "0")], safe=urlstate.SAFE)
 
 
 def step(pos: int, count: int, delta: int) -> int:

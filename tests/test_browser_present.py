@@ -1,6 +1,6 @@
 """Issue 16 in headless Chromium at 1920x1080 and 1366x768: slides that fit, chart text for the room, axe-core
 clean in default, Present and dark+Present; Copy link, the deck list and the Updating badge. Screenshots go to
-tests/artifacts/ (git-ignored)."""
+tests/artefacts/ (git-ignored)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.test_browser_share import AXE, RUN_AXE, _serious
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent / "artefacts"
 SIZES = [(1920, 1080, 20), (1366, 768, 16)]  # width, height, smallest chart text allowed in Present mode (px)
 # Every piece of text in the charts and key figures on the slide (hover layers and the hidden tabs excluded).
 SLIDE_TEXT = """

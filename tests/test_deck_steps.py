@@ -69,3 +69,18 @@ def test_dck004_exports_are_named_for_what_they_hold():
     out = csv_frame("comparison", frame, STATE)
     assert list(out.columns) == ["name", "Sessions per 100k residents (sessions per 100k residents)"]
     assert list(out.iloc[:, 1]) == [226272.0, 17.5]
+
+
+def test_dck005_the_deck_list_renders_a_named_field_and_buttons_per_slide():
+    # dbc.Input and dbc.Button reject aria-* props: the list raised a TypeError in the browser (prs004).
+    from layouts import ids
+    from layouts.share import deck_list
+
+    slides = urlstate.clean_deck([{"title": "One", "note": "n", "q": "metric=sessions", "panels": ["map"]},
+                                  {"title": "Two", "note": "", "q": "metric=energy"}])
+    items = deck_list(slides).children
+    assert len(items) == 2
+    _num, label, _note, up, down, delete = items[0].children
+    assert label.children[0].children == "Title of slide 1" and label.children[1].value == "One"
+    assert (up.disabled, down.disabled) == (True, False) and delete.id == {"type": ids.DECK_ITEM_DELETE, "index": 0}
+    assert getattr(delete, "aria-label") == "Delete slide 1"

@@ -81,6 +81,9 @@ def test_url007_a_deck_is_a_link_and_survives_tampering():
     assert urlstate.clean_deck(json.loads('[{"title": 5, "q": "zoom=11"}, {"no": "q"}, 3]')) == [
         {"title": "5", "note": "", "q": "zoom=11", "panels": list(urlstate.DEFAULT_PANELS)}]
     assert "present=1" in with_present(slides[1]["q"], True) and "metric=sessions" in with_present("metric=sessions", True)
+    # The presenter's theme carries from slide to slide (the slide was saved in light).
+    assert with_present("metric=sessions&theme=light", True, "dark") == "metric=sessions&theme=dark&present=1"
+    assert with_present("metric=sessions&theme=light", False) == "metric=sessions&theme=light&present=0"
     assert [step(0, 3, 1), step(2, 3, 1), step(0, 3, -1), step(-1, 3, 1), step(0, 0, 1)] == [1, 2, 0, 0, -1]
 
 
