@@ -8,7 +8,7 @@
     var KEYS = ["font.size", "title.font.size", "title.subtitle.text", "title.subtitle.font.size",
         "legend.font.size", "hoverlabel.font.size", "margin.t", "margin.b", "xaxis.tickfont.size",
         "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size", "yaxis.autorange", "xaxis.title.text",
-        "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor"];
+        "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor", "font.color"];
 
     function get(layout, path) {
         return path.split(".").reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, layout);
@@ -44,7 +44,9 @@
         var title = Math.round(px * 1.25);
         var isCompare = !!gd.closest(".compare-panel");
         var isSeries = !!gd.closest("#series-wrap");
-        var u = {"font.size": px, "title.font.size": title, "title.subtitle.text": "", "legend.font.size": px,
+        var dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
+        // Pure black text on the light slide (a projector washes out #1b1b1b); the dark theme's own colours there.
+        var u = {"font.color": dark ? orig["font.color"] : "#000000", "font.size": px, "title.font.size": title, "title.subtitle.text": "", "legend.font.size": px,
             "hoverlabel.font.size": px, "xaxis.tickfont.size": px, "yaxis.tickfont.size": px,
             "xaxis.title.font.size": px, "yaxis.title.font.size": px,
             // The comparison's axis title repeats its chart title: its line goes to the 33 borough names.
@@ -56,7 +58,7 @@
         if (isCompare) {
             // A legend row over the bars would cover the title once wrapped at this size: a box in the corner of
             // the shortest bars instead (bottom right highest-first, top right lowest-first).
-            var low = sortLow(gd), dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
+            var low = sortLow(gd);
             Object.assign(u, {"legend.orientation": "v", "legend.x": 1, "legend.xanchor": "right",
                 "legend.y": low ? 0.99 : 0.01, "legend.yanchor": low ? "top" : "bottom",
                 "legend.bgcolor": dark ? "rgba(35,38,43,0.92)" : "rgba(255,255,255,0.92)"});

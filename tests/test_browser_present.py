@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.keys import Keys
 
 from app import create_app
 from layouts import ids
@@ -166,8 +167,11 @@ def test_prs004_the_deck_list_renames_deletes_and_reorders(present_app):
     assert "3 slides in the deck" in duo.find_element(f"#{ids.DECK_FEEDBACK}").text
     duo.find_element(".deck-details summary").click()
     until(lambda: _titles(duo) == ["One", "Two", "Three"], timeout=20)
-    field = duo.find_element(f"#{{\"index\":1,\"type\":\"{ids.DECK_ITEM_TITLE}\"}}".replace('"', '\\"'))
-    field.clear()
+    # Dash writes a pattern-matching id as its JSON (keys sorted): matched as an attribute, not as a #selector.
+    field = duo.find_element(f"[id='{{\"index\":1,\"type\":\"{ids.DECK_ITEM_TITLE}\"}}']")
+    # Typed over as a person does (select all, type, Enter): WebDriver's clear() blurs the field, which commits
+    # an empty title (a debounced input) and re-renders the list under the test.
+    field.send_keys(Keys.CONTROL, "a")
     field.send_keys("Second\n")
     until(lambda: _titles(duo) == ["One", "Second", "Three"], timeout=20)
     duo.wait_for_contains_text(f"#{ids.DECK_FEEDBACK}", "renamed", timeout=10)
