@@ -40,6 +40,16 @@
         return Math.floor((room - 8) * (shown.indexOf(mine) === 0 ? 0.58 : 0.42));
     }
 
+    // The comparison's legend as a box in the corner of the shortest bars (bottom right highest-first, top right
+    // lowest-first): a legend row over the bars covers the title once it wraps (large text, or a phone's width).
+    function cornerLegend(gd) {
+        var low = sortLow(gd), dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
+        return {"legend.orientation": "v", "legend.x": 1, "legend.xanchor": "right",
+            "legend.y": low ? 0.99 : 0.01, "legend.yanchor": low ? "top" : "bottom",
+            "legend.bgcolor": dark ? "rgba(35,38,43,0.92)" : "rgba(255,255,255,0.92)"};
+    }
+    function narrow() { return window.innerWidth < 600; }
+
     function presentUpdate(gd, orig, px) {
         var title = Math.round(px * 1.25);
         var isCompare = !!gd.closest(".compare-panel");
@@ -55,14 +65,7 @@
             "margin.t": title + 10,
             "margin.b": isSeries ? Math.round(px * 3.8) : (orig["margin.b"] || 10)};
         (gd.layout.annotations || []).forEach(function (_a, i) { u["annotations[" + i + "].font.size"] = px; });
-        if (isCompare) {
-            // A legend row over the bars would cover the title once wrapped at this size: a box in the corner of
-            // the shortest bars instead (bottom right highest-first, top right lowest-first).
-            var low = sortLow(gd);
-            Object.assign(u, {"legend.orientation": "v", "legend.x": 1, "legend.xanchor": "right",
-                "legend.y": low ? 0.99 : 0.01, "legend.yanchor": low ? "top" : "bottom",
-                "legend.bgcolor": dark ? "rgba(35,38,43,0.92)" : "rgba(255,255,255,0.92)"});
-        }
+        if (isCompare) { Object.assign(u, cornerLegend(gd)); }
         return u;
     }
 
@@ -90,14 +93,15 @@
         var present = presenting(), low = gd.closest(".compare-panel") ? sortLow(gd) : false;
         var px = present ? textPx() : 0;
         var h = present ? slideHeight(gd) : 0;
-        var sig = [present, px, h, low].join("|");
+        var phone = !present && narrow() && !!gd.closest(".compare-panel");
+        var sig = [present, px, h, low, phone].join("|");
         // dcc.Graph is responsive: its box's height (a CSS variable read in presentation mode) sizes the plot.
         var wrap = gd.closest(".graph-wrap");
         if (present && h > 80 && wrap.style.getPropertyValue("--slide-h") !== h + "px") {
             wrap.style.setProperty("--slide-h", h + "px");
             window.Plotly.Plots.resize(gd);
         }
-        if ((fresh && !present && !low) || (!fresh && meta.evFit === sig)) { return; }
+        if ((fresh && !present && !low && !phone) || (!fresh && meta.evFit === sig)) { return; }
         var u = {};
         KEYS.forEach(function (k) { u[k] = orig[k] === undefined ? null : orig[k]; });
         (orig.annotationY || []).forEach(function (ya, i) {
@@ -105,6 +109,12 @@
             u["annotations[" + i + "].font.size"] = ya[2] === undefined ? null : ya[2];
         });
         if (present) { Object.assign(u, presentUpdate(gd, orig, px)); }
+        if (phone) {
+            // A phone's narrow bars leave no corner free: the legend goes under the axis, whose title (the chart's
+            // title again, cut at this width) makes way for it.
+            Object.assign(u, {"legend.orientation": "h", "legend.x": 0, "legend.xanchor": "left", "legend.y": -0.04,
+                "legend.yanchor": "top", "xaxis.title.text": ""});
+        }
         if (low) {
             // Lowest first: the category axis read the other way; the London label moves to the short bars.
             u["yaxis.autorange"] = "reversed";
