@@ -17,6 +17,24 @@
         return k;
     }
 
+    function mercator(lat) {
+        return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360));
+    }
+
+    function fitted(spec) {
+        // Leaflet's fitBounds on the map's element: the bounds' projected middle, the largest zoom (a multiple of
+        // zoomSnap, at least minZoom) at which they fit inside the padding.
+        var el = document.getElementById(spec.map), b = spec.fit;
+        if (!el || !el.clientWidth) { return null; }
+        var dx = 256 * (b[1][1] - b[0][1]) / 360, dy = 256 * (mercator(b[1][0]) - mercator(b[0][0])) / (2 * Math.PI);
+        var pad = 2 * spec.padding;
+        var zoom = Math.log2(Math.min((el.clientWidth - pad) / dx, (el.clientHeight - pad) / dy));
+        zoom = Math.floor(Math.round(zoom / (spec.snap / 100)) * (spec.snap / 100) / spec.snap) * spec.snap;
+        var mid = (mercator(b[1][0]) + mercator(b[0][0])) / 2;
+        return {lat: (2 * Math.atan(Math.exp(mid)) - Math.PI / 2) * 180 / Math.PI, lon: (b[0][1] + b[1][1]) / 2,
+                zoom: Math.max(spec.minZoom, zoom)};
+    }
+
     window.evmap = Object.assign({}, window.evmap, {
         map: {
             pointToLayer: function (feature, latlng) {
@@ -28,7 +46,8 @@
             },
             clusterToLayer: function (feature, latlng) {
                 var n = feature.properties.point_count;
-                var size = Math.round(32 + Math.min(28, 8 * Math.log10(n)));
+                // Small enough that neighbouring clusters do not overlap at London zoom (radius 110 px apart).
+                var size = Math.round(26 + Math.min(14, 5 * Math.log10(n)));
                 var icon = L.divIcon({
                     html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
                     className: "marker-cluster ev-cluster", iconSize: L.point(size, size)
@@ -61,27 +80,31 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evmap: {
-            // dash-leaflet reports the map's centre on every click, and Leaflet's pixel-snapped centre is never
-            // exactly the one it was given: forward a move only when it is at least a pixel, so that a click on
-            // a borough sends no view request (issue 19). ``last`` is the view, or the map's first position.
+            // dash-leaflet reports the map's centre again on every click, and Leaflet's pixel-snapped centre is
+            // never exactly the one it was given: forward a move only when it is at least a pixel, so that a
+            // click on a borough sends no view request (issue 19). Compared with the view when one is set, else
+            // with the default view: the map's first centre and zoom (``last.start``) or London's bounds fitted to
+            // it (``last.fit``, as Leaflet's fitBounds would: dash-leaflet applies one or the other).
             moved: function (center, zoom, view, last) {
-                var noUpdate = window.dash_clientside.no_update;
-                if (!center || zoom === undefined || zoom === null) { return noUpdate; }
+                if (!center || zoom === undefined || zoom === null) { return window.dash_clientside.no_update; }
                 var lat = Array.isArray(center) ? center[0] : center.lat;
                 var lon = Array.isArray(center) ? center[1] : (center.lng !== undefined ? center.lng : center.lon);
-                var was = view && view.zoom !== undefined ? view : last;
-                if (was && was.zoom === zoom) {
-                    var px = 360 / (256 * Math.pow(2, zoom));  // degrees of longitude per pixel at this zoom
-                    if (Math.abs(lon - was.lon) < px && Math.abs(lat - was.lat) < px * Math.cos(lat * Math.PI / 180)) {
-                        return noUpdate;
-                    }
-                }
-                return {lat: lat, lon: lon, zoom: zoom};
+                var px = 360 / (256 * Math.pow(2, zoom));  // degrees of longitude per pixel at this zoom
+                var near = function (was) {
+                    return was && Math.abs(was.zoom - zoom) < 0.01 && Math.abs(lon - was.lon) < px &&
+                        Math.abs(lat - was.lat) < px * Math.cos(lat * Math.PI / 180);
+                };
+                var was = view && view.zoom !== undefined ? [view] : (last && last.fit ? [last.start, fitted(last)] : [last]);
+                return was.some(near) ? window.dash_clientside.no_update : {lat: lat, lon: lon, zoom: zoom};
             },
             /* Build the points layer from the columnar points the browser holds, keeping only the chosen
                bands, location types and operators (none chosen = all operators) that are in service at the
                period's end. Rebuilding the data
                rebuilds the cluster index, so cluster counts always equal the points shown. */
+            /* Points and boroughs, or boroughs only: a class on the panel hides the points' panes. */
+            mapLayers: function (value) {
+                return "panel map-panel" + (value === "boroughs" ? " boroughs-only" : "");
+            },
             filterPoints: function (bands, operators, locations, endDate, points, hideout) {
                 var empty = {type: "FeatureCollection", features: []};
                 if (!points || !points.id || !hideout) { return [empty, ""]; }

@@ -30,6 +30,46 @@
         }
     }, true);
 
+
+    // Charts and the map measure their containers: let them refit to a changed layout (assets/charts.js).
+    function refit() {
+        window.setTimeout(function () {
+            window.dispatchEvent(new Event("resize"));
+            if (window.evcharts) { window.evcharts.fitAll(); }
+        }, 50);
+    }
+
+    // "Link copied": dcc.Clipboard writes through navigator.clipboard; when that succeeds, the status beside the
+    // button that was pressed says so (aria-live) for four seconds. The whole button (icon and words) copies.
+    var lastCopy = null;
+    document.addEventListener("click", function (event) {
+        var box = event.target && event.target.closest && event.target.closest(".share-copy");
+        if (box) { lastCopy = {box: box, at: Date.now()}; }
+    }, true);
+    function copied() {
+        if (!lastCopy || Date.now() - lastCopy.at > 15000) { return; }
+        var status = lastCopy.box.querySelector(".copy-status");
+        var words = lastCopy.box.querySelector("#deck-copy") ? "Deck link copied" : "Link copied";
+        lastCopy = null;
+        if (!status) { return; }
+        window.clearTimeout(status._evTimer);
+        status.textContent = words;
+        status._evTimer = window.setTimeout(function () { status.textContent = ""; }, 4000);
+    }
+    function watchClipboard() {
+        var clip = navigator.clipboard;
+        if (!clip || clip._evWatched) { return; }
+        ["writeText", "write"].forEach(function (name) {
+            var original = clip[name] && clip[name].bind(clip);
+            if (!original) { return; }
+            clip[name] = function () {
+                return original.apply(null, arguments).then(function (r) { copied(); return r; });
+            };
+        });
+        clip._evWatched = true;
+    }
+    watchClipboard();
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evshare: {
             pushLink: function (query) {
@@ -56,10 +96,19 @@
                 root.setAttribute("data-bs-theme", v.theme === "dark" ? "dark" : "light");
                 root.classList.toggle("present", !!v.present);
                 // Plotly charts measure their container: let them refit to the wider presentation layout.
-                window.setTimeout(function () {
-                    window.dispatchEvent(new Event("resize"));
-                    document.querySelectorAll(".js-plotly-plot").forEach(fitChartText);
-                }, 50);
+                refit();
+                return window.dash_clientside.no_update;
+            },
+            applySlide: function (deck, pos, choice) {
+                // The slide's panel(s), else the chosen ones for the current view; series and heatmap share a section.
+                var slide = (deck || [])[pos];
+                var panels = slide && slide.panels && slide.panels.length ? slide.panels : (choice || "map+comparison").split("+");
+                var sections = {};
+                panels.forEach(function (p) { sections[p === "heatmap" ? "series" : p] = true; });
+                var root = document.documentElement;
+                root.setAttribute("data-slide", panels.join(" "));
+                root.setAttribute("data-slide-n", String(Object.keys(sections).length));
+                refit();
                 return window.dash_clientside.no_update;
             }
         }
@@ -74,43 +123,11 @@
             if (label) { box.setAttribute("aria-label", label.textContent + (box.id === "series-granularity" ? ": granularity" : "")); }
         });
     }
-    // Presentation mode scales chart text through Plotly itself (so legends and margins re-flow), and again
-    // after every redraw: a new figure from the server arrives with the normal sizes. The factor applied is
-    // kept in the figure's own layout.meta, which a new figure from the server does not carry; so
-    // the relayout below (which fires plotly_afterplot again) finds it done and stops.
-    var PRESENT_SCALE = 1.4;
-    var TEXT_KEYS = ["font.size", "title.font.size", "title.subtitle.font.size", "legend.font.size", "margin.t"];
-    function layoutValue(layout, path) {
-        return path.split(".").reduce(function (o, k) { return o && o[k]; }, layout);
-    }
-    function fitChartText(gd) {
-        if (!gd.layout || !window.Plotly) { return; }
-        var want = document.documentElement.classList.contains("present") ? PRESENT_SCALE : 1;
-        var meta = gd.layout.meta;
-        var have = (meta && typeof meta === "object" && meta.presentScale) || 1;
-        if (want === have) { return; }
-        // Presenting: pure black chart text (high contrast on a projector); the figures' own #1b1b1b otherwise.
-        var update = {meta: {presentScale: want}, "font.color": want > 1 ? "#000000" : "#1b1b1b"};
-        TEXT_KEYS.forEach(function (key) {
-            var value = layoutValue(gd.layout, key);
-            if (typeof value === "number") { update[key] = Math.round(value * want / have); }
-        });
-        window.Plotly.relayout(gd, update);
-    }
-    function hookCharts() {
-        document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
-            if (gd.dataset.textHook || typeof gd.on !== "function") { return; }
-            gd.dataset.textHook = "1";
-            gd.on("plotly_afterplot", function () { fitChartText(gd); });
-            fitChartText(gd);
-        });
-    }
-
     var pending = false;
     new MutationObserver(function () {
         if (pending) { return; }
         pending = true;
-        window.requestAnimationFrame(function () { pending = false; nameListboxes(); hookCharts(); });
+        window.requestAnimationFrame(function () { pending = false; nameListboxes(); });
     }).observe(document.documentElement, {childList: true, subtree: true});
 
     function click(id) {

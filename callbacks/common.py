@@ -21,6 +21,7 @@ from state.selection import clean_state, public_period
 from views import availability
 from views.common import Source
 from views.csvsafe import csv_safe
+from views.exports import stem
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,13 @@ def panel(draw):
         src = source()
         return rendered(src.db, src.version, src.min_count, state_key(validated(state, src)))
     return inner
+
+
+def png_named(fig: go.Figure, kind: str, state: dict) -> go.Figure:
+    """The figure carrying the name its PNG downloads under (panel, metric, period) in layout.meta.png: the
+    browser sets the camera button's file name from it (assets/charts.js), no request of its own."""
+    fig.layout.meta = {"png": stem(kind, state)}
+    return fig
 
 
 def message(text: str, color: str = "secondary") -> dbc.Alert:

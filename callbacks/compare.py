@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, ctx, html, no_update
 
-from callbacks.common import guarded, message, panel
+from callbacks.common import guarded, message, panel, png_named
 from callbacks.registry import callback
 from data import metrics
 from figures.compare import ranking_bars
@@ -37,7 +37,8 @@ def compare_words(src, state):
     result, _ = view.ranked(src, state)
     if result is None:  # the chart shows a message instead (an empty selection or store)
         return []
-    return html.P(view.compare_summary(result[0], metrics.title(state["metric"], state["denominator"])))
+    metric, denom = state["metric"], state["denominator"]
+    return html.P(view.compare_summary(result[0], metrics.title(metric, denom), metric, denom))
 
 
 @guarded(lambda alert: (no_update, True, alert))
@@ -57,8 +58,9 @@ def update_compare(src, state):
                        london_label=f"{label}: {metrics.fmt_value(metric, london, denom)}",
                        title=metrics.title(metric, denom), x_title=metrics.title(metric, denom),
                        selected=tuple(state["boroughs"]), subtitle=" · ".join(p for p in parts if p),
-                       beside=view.REGISTRY_LABEL if "registry" in ranked else None)
-    return fig, False, None
+                       beside=view.REGISTRY_LABEL if "registry" in ranked else None,
+                       fmt=lambda v: metrics.fmt_value(metric, v, denom))
+    return png_named(fig, "comparison", state), False, None
 
 
 @guarded(lambda alert: alert)
@@ -74,4 +76,6 @@ def compare_rows(src, state):
     result, _ = view.ranked(src, state)
     if result is None:
         return []
-    return compare_table(view.table_rows(result[0]), metrics.title(state["metric"], state["denominator"]))
+    metric, denom = state["metric"], state["denominator"]
+    return compare_table(view.table_rows(result[0]), metrics.title(metric, denom),
+                         fmt=lambda v: metrics.fmt_value(metric, v, denom))

@@ -9,6 +9,7 @@ from callbacks.registry import callback
 from figures.caption import caption_text
 from layouts import ids
 from views import availability, compare, overview, series
+from views.exports import csv_frame, stem
 
 KINDS = {ids.EXPORT_SERIES_CSV: "series", ids.EXPORT_HEATMAP_CSV: "hour-of-week",
          ids.EXPORT_COMPARE_CSV: "comparison", ids.EXPORT_DEVICES_CSV: "devices"}
@@ -22,9 +23,8 @@ def export_csv(kind: str, state) -> dict:
     state = validated(state, src)
     # Every row names the sources behind it with the data's own dates (and when loaded), as the charts do.
     provenance = caption_text(availability.provenance(src), state, availability.caption_kinds(state))
-    frame = FRAMES[kind](src, state).assign(source=provenance)
-    name = f"london-ev-{kind}-{state['from']}-to-{state['to']}.csv"
-    return csv_download(frame, name)
+    frame = csv_frame(kind, FRAMES[kind](src, state), state).assign(source=provenance)
+    return csv_download(frame, f"{stem(kind, state)}.csv")
 
 
 @callback(
@@ -40,3 +40,4 @@ def export_csv(kind: str, state) -> dict:
 def download_csv(_series, _heatmap, _compare, _devices, state):
     """The CSV behind the panel whose button was pressed."""
     return export_csv(KINDS[ctx.triggered_id], state)
+

@@ -24,6 +24,9 @@ clientside_callback(
     State(ids.MAP_POINTS, "hideout"),
 )
 
+clientside_callback(ClientsideFunction(namespace="evmap", function_name="mapLayers"),
+                    Output(ids.MAP_PANEL, "className"), Input(ids.MAP_LAYERS, "value"))
+
 
 def popup_body(detail: dict) -> html.Div:
     """Name, operator, connectors and power, install date (and use in the period, officers only)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Input, Output, ctx, html, no_update
 
-from callbacks.common import guarded, message, panel
+from callbacks.common import guarded, message, panel, png_named
 from callbacks.registry import callback
 from data import metrics
 from figures.official import marked
@@ -76,12 +76,12 @@ def update_series(src, state):
     fig = time_series(ln.frame, ln.names, title=f"{view.series_title(state)} by {view.step_name(state, ln)}",
                       subtitle=f"{view.scope_text(state)} · {view.period_text(state)}",
                       y_title=view.y_title(state), london_label=view.london_label(m.key, denom),
-                      official=ln.official,
+                      official=ln.official, y_format=metrics.d3_format(m.key, denom),
                       events=events_view.for_chart(src, state, state["from"], state["to"],
                                                  tuple(dict.fromkeys(ln.frame["area"]))))
     if m.official:
         fig = marked(fig, state["from"], state["to"], threshold=m.key == "official_rapid")
-    return fig, False, None
+    return png_named(fig, "series", state), False, None
 
 
 @callback(
@@ -125,5 +125,5 @@ def update_heatmap(src, state):
     if frame.empty or not frame["sessions"].sum():
         return no_update, True
     scope = "Selected boroughs" if state["boroughs"] else "All London"
-    return hour_of_week(frame, title="When sessions start (% of the week)",
-                        subtitle=f"{scope} · {state['from']} to {state['to']}"), False
+    return png_named(hour_of_week(frame, title="When sessions start (% of the week)",
+                                  subtitle=f"{scope} · {state['from']} to {state['to']}"), "hour-of-week", state), False

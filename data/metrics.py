@@ -37,7 +37,6 @@ class Metric:
     compute: Callable[[pd.DataFrame], pd.Series]
     additive: bool  # a total that may be divided by a denominator (a ratio metric may not)
     stock: bool = False  # a count at a moment (devices), not a flow over the period
-    fmt: str = ",.0f"
     needs: tuple[str, ...] = ("sessions",)  # kinds of data (data.spans.KINDS) it is computed from
     per_unit: str = "device"  # what one of it is, for "plug-in vehicles per <per_unit>" (stock metrics)
 
@@ -62,10 +61,10 @@ METRICS: dict[str, Metric] = {
         Metric("utilisation", "Utilisation", "%",
                "plugged-in hours / available hours, available = devices in service x 24 h per day",
                lambda f: 100.0 * _ratio(f["plugged_hours"], f["device_days"] * HOURS_PER_DAY),
-               additive=False, fmt=".1f"),
+               additive=False),
         Metric("sessions_per_device_day", "Sessions per device per day", "sessions",
                "sum(sessions) / sum(devices in service on each day)",
-               lambda f: _ratio(f["sessions"], f["device_days"]), additive=False, fmt=".2f"),
+               lambda f: _ratio(f["sessions"], f["device_days"]), additive=False),
         Metric("devices", "Devices installed", "devices",
                "devices installed and not removed at the end of the period (cumulative)",
                lambda f: f["devices"].astype(float), additive=True, stock=True, needs=("devices",)),
@@ -83,7 +82,7 @@ METRICS: dict[str, Metric] = {
         Metric("plugin_vehicles_per_device", "Plug-in vehicles per device", "vehicles",
                "licensed plug-in vehicles (latest quarter at or before the end) / devices installed at the end",
                lambda f: _ratio(_column(f, "plugin_vehicles"), _column(f, "devices")),
-               additive=False, fmt=".1f", needs=("plugin_vehicles", "devices")),
+               additive=False, needs=("plugin_vehicles", "devices")),
     )
 }
 
@@ -186,14 +185,47 @@ def denominator_label(metric_key: str, denom_key: str) -> str:
     return d.label.strip("()").capitalize()
 
 
+def decimals(metric_key: str, value: float, denom_key: str = "total") -> int:
+    """Decimal places a value is shown with: counts none, percentages one, ratios three significant figures
+    (no decimals from 100 up). Charts, tables, summaries and exports all round through this."""
+    m = metric(metric_key)
+    if m.unit == "%":
+        return 1
+    if m.additive and denominator_for(metric_key, denom_key).column is None:
+        return 0  # a count: sessions, kWh, devices
+    if value is None or not np.isfinite(value) or value == 0 or abs(value) >= 100:
+        return 0
+    return max(0, 2 - int(np.floor(np.log10(abs(value)))))
+
+
 def fmt_value(metric_key: str, value: float, denom_key: str = "total") -> str:
-    """A value formatted for a label; 'no data' for NaN."""
+    """A value formatted for a label by its unit; 'no data' for NaN."""
     if value is None or not np.isfinite(value):
         return "no data"
-    spec = metric(metric_key).fmt
-    if denominator_for(metric_key, denom_key).column is not None:
-        spec = ",.2f" if abs(value) < 100 else ",.0f"
-    return format(value, spec)
+    return f"{value:,.{decimals(metric_key, value, denom_key)}f}"
+
+
+def rounded(metric_key: str, values: pd.Series, denom_key: str = "total") -> pd.Series:
+    """Values rounded to the precision they are shown with (the CSV exports)."""
+    return values.astype(float).map(lambda v: round(v, decimals(metric_key, v, denom_key)) if np.isfinite(v) else v)
+
+
+def d3_format(metric_key: str, denom_key: str = "total") -> str:
+    """The same rule as a d3 format for Plotly's hover and tick labels."""
+    m = metric(metric_key)
+    if m.unit == "%":
+        return ".1f"
+    if m.additive and denominator_for(metric_key, denom_key).column is None:
+        return ",.0f"
+    return ",.3~r"
+
+
+def unit_text(metric_key: str, denom_key: str = "total") -> str:
+    """'sessions per 100k residents', 'kWh', '%': the unit a column of values is in."""
+    m, d = metric(metric_key), denominator_for(metric_key, denom_key)
+    if inverted(metric_key, denom_key):
+        return f"plug-in vehicles per {m.per_unit}"
+    return m.unit if d.column is None else f"{m.unit} {d.label}"
 
 
 def help_rows() -> list[tuple[str, str, str]]:

@@ -18,9 +18,10 @@ def _colour(areas: list[str], london: str) -> dict[str, str]:
 
 def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_title: str,
                 subtitle: str | None = None, london: str = "London", london_label: str = "London",
-                official: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> go.Figure:
+                official: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
+                y_format: str = ",.0f") -> go.Figure:
     """One line per area (London dashed), optional official counts as diamonds in the same colour, optional
-    event markers (figures.events)."""
+    event markers (figures.events); ``y_format`` the d3 format values are hovered with (by their unit)."""
     seen = list(dict.fromkeys(frame["area"]))
     areas = [a for a in seen if a != london] + [a for a in seen if a == london]  # the reference line last
     colours = _colour(areas, london)
@@ -31,7 +32,7 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
         traces.append(dict(
             type="scatter", x=sub["bucket"].to_numpy(), y=sub["value"].to_numpy(), name=label, mode="lines", legendgroup=area,
             line=dict(color=colours[area], width=3, dash="dash" if area == london else "solid"),
-            hovertemplate="%{x|%d %b %Y}: %{y:,.2f}<extra>" + label + "</extra>"))
+            hovertemplate="%{x|%d %b %Y}: %{y:" + y_format + "}<extra>" + label + "</extra>"))
     if official is not None and not official.empty:
         for area in dict.fromkeys(official["area"]):
             sub = official[official["area"] == area]
@@ -63,7 +64,9 @@ def hour_of_week(frame: pd.DataFrame, *, title: str, subtitle: str | None = None
     heat = dict(
         type="heatmap", z=share.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(DAYS), colorscale="YlGnBu",
         colorbar=dict(title=dict(text="% of week"), thickness=14),
-        hovertemplate="%{y} %{x}:00: %{z:.2f}% of the week<extra></extra>")
+        hovertemplate="%{y} %{x}:00: %{z:.1f}% of the week<extra></extra>")
     return figure([heat], title=title, subtitle=subtitle, height=HEATMAP_HEIGHT,
-                       yaxis=dict(autorange="reversed", fixedrange=True),
-                       xaxis=dict(title=dict(text="Hour of day"), fixedrange=True, dtick=2))
+                       # Every day and every other hour labelled, whatever the text size (Plotly would thin them).
+                       yaxis=dict(autorange="reversed", fixedrange=True, tickmode="array", tickvals=list(DAYS)),
+                       xaxis=dict(title=dict(text="Hour of day"), fixedrange=True, tickmode="array",
+                                  tickvals=[f"{h:02d}" for h in range(0, 24, 2)]))

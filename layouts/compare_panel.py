@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from figures.theme import COMPARE_HEIGHT
 from layouts import ids
+from layouts.loading import updating
 from layouts.series_panel import GRAPH_CONFIG
 from views.compare import TABLE_COLUMNS
 
@@ -19,12 +20,17 @@ def compare_panel() -> html.Section:
     """Chart and table tabs; both filled by one callback."""
     table = html.Div(id=ids.COMPARE_TABLE, className="compare-table")
     return html.Section([
-        html.Div(html.H2("Boroughs compared"), className="panel-title"),
+        html.Div([html.H2("Boroughs compared"), dcc.RadioItems(
+            id=ids.COMPARE_SORT, value="high", inline=True, className="radios",
+            options=[{"label": "Highest first", "value": "high"}, {"label": "Lowest first", "value": "low"}])],
+            className="panel-title"),
         html.Div(id=ids.COMPARE_MESSAGE),
         dbc.Tabs([
-            dbc.Tab(html.Div(dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": f"{COMPARE_HEIGHT}px"}),
-                             id=ids.COMPARE_WRAP, role="figure", **{"aria-describedby": ids.COMPARE_SUMMARY}),
-                    label="Chart", tab_id="chart"),
+            dbc.Tab(updating(html.Div(
+                dcc.Graph(id=ids.COMPARE_GRAPH, config=GRAPH_CONFIG, style={"height": f"{COMPARE_HEIGHT}px"}),
+                id=ids.COMPARE_WRAP, role="figure", className="graph-wrap",
+                **{"aria-describedby": ids.COMPARE_SUMMARY}), ids.COMPARE_GRAPH, "figure"),
+                label="Chart", tab_id="chart"),
             dbc.Tab(table, label="Table", tab_id="table"),
         ], id=ids.COMPARE_TABS, active_tab="chart"),
         html.Div(id=ids.COMPARE_SUMMARY, className="chart-summary"),
@@ -32,11 +38,13 @@ def compare_panel() -> html.Section:
     ], className="panel compare-panel", **{"aria-label": "Borough comparison"})
 
 
-def compare_table(rows: list[dict], value_label: str) -> dbc.Table:
-    """The comparison as a plain table (numbers right-aligned), the same figures as the chart."""
+def compare_table(rows: list[dict], value_label: str, fmt=None) -> dbc.Table:
+    """The comparison as a plain table (numbers right-aligned), the same figures as the chart; ``fmt`` formats
+    the value column by its unit."""
     head = [html.Th(value_label if key == "value" else label, scope="col",
                     className="" if key in TEXT_COLUMNS else "num") for key, label in TABLE_COLUMNS]
-    body = [html.Tr([html.Td(_cell(row.get(key), DECIMALS.get(key)), className="" if key in TEXT_COLUMNS else "num")
+    body = [html.Tr([html.Td(fmt(row[key]) if key == "value" and fmt and row.get(key) is not None
+                             else _cell(row.get(key), DECIMALS.get(key)), className="" if key in TEXT_COLUMNS else "num")
                      for key, _ in TABLE_COLUMNS]) for row in rows]
     return dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], striped=True, hover=True, size="sm",
                      responsive=True)

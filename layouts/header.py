@@ -8,6 +8,7 @@ from dash import dcc, html
 from data import metrics
 from figures.caption import as_of_text
 from layouts import ids
+from layouts.loading import updating
 
 KEY_FIGURES = (  # key, label, unit suffix, format
     ("devices", "Devices", "", ",.0f"),
@@ -67,5 +68,6 @@ def header(provenance: dict, user: str | None = None, csrf: str | None = None) -
         html.Div([html.H1("London EV charge points"),
                   html.Div(as_of_text(provenance), id=ids.HEADER_AS_OF, className="as-of"),
                   signed_in(user, csrf)], className="title-row"),
-        html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
+        updating(html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
+                 ids.HEADER_FIGURES, "children"),
     ], className="app-header")

@@ -34,6 +34,8 @@ MAP_POPUP = "map-popup"
 MAP_LEGEND = "map-legend"
 MAP_COUNT = "map-count"
 MAP_MESSAGE = "map-message"
+MAP_PANEL = "map-panel"
+MAP_LAYERS = "map-layers"  # points and boroughs, or boroughs only
 
 # Time-series panel
 SERIES_GRAPH = "series-graph"
@@ -49,6 +51,7 @@ COMPARE_WRAP = "compare-wrap"
 COMPARE_MESSAGE = "compare-message"
 COMPARE_TABLE = "compare-table"
 COMPARE_TABS = "compare-tabs"
+COMPARE_SORT = "compare-sort"  # highest or lowest first (drawn in the browser: assets/panels.js)
 
 # Sharing and presenting (issue 5)
 URL = "share-url"  # dcc.Location: the query string is the view
@@ -75,6 +78,16 @@ DECK_EXPORT = "deck-export"
 DECK_DOWNLOAD = "deck-download"
 DECK_UPLOAD = "deck-upload"
 DECK_COPY = "deck-copy"
+DECK_PANELS = "deck-panels"  # which panel(s) a new slide (and the current view, presented) shows
+DECK_FEEDBACK = "deck-feedback"  # "Slide added", "3 slides imported", "Slide deleted" (aria-live)
+DECK_LIST = "deck-list"
+DECK_ITEM_TITLE = "deck-item-title"  # pattern-matching types: {"type": DECK_ITEM_*, "index": i}
+DECK_ITEM_UP = "deck-item-up"
+DECK_ITEM_DOWN = "deck-item-down"
+DECK_ITEM_DELETE = "deck-item-delete"
+SLIDE_SINK = "slide-sink"
+SHARE_COPY_STATUS = "share-copy-status"  # "Link copied" (aria-live), filled by assets/share.js
+DECK_COPY_STATUS = "deck-copy-status"
 
 # Exports
 EXPORT_SERIES_CSV = "export-series-csv"

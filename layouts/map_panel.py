@@ -7,10 +7,15 @@ from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from layouts import ids
+from layouts.loading import updating
 
 ns = Namespace("evmap", "map")
 LONDON_CENTRE = (51.49, -0.11)
-LONDON_ZOOM = 10
+LONDON_BOUNDS = [[51.286, -0.510], [51.692, 0.334]]  # all 33 boroughs: the first view fits them at any width
+FIT_PADDING, ZOOM_SNAP, MIN_ZOOM = 6, 0.25, 8.5
+CLICK_HINT = "Click a borough to select it (click again to deselect). Click a device for its details."
+NO_SHAPES_HINT = ("Borough boundaries are not loaded, so boroughs are not coloured or clickable: choose boroughs "
+                  "in the filter. Click a device for its details.")
 
 
 def band_legend(hideout: dict) -> html.Div:
@@ -44,18 +49,25 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
                 name="boroughs", style={"zIndex": 350}),
         dl.GeoJSON(id=ids.MAP_POINTS, data={"type": "FeatureCollection", "features": []}, cluster=True,
                    pointToLayer=ns("pointToLayer"), clusterToLayer=ns("clusterToLayer"), hideout=points_hideout,
-                   superClusterOptions={"radius": 90, "maxZoom": 16}, zoomToBoundsOnClick=True),
+                   superClusterOptions={"radius": 110, "maxZoom": 16}, zoomToBoundsOnClick=True),
         dl.LayerGroup(id=ids.MAP_POPUP),
         html.Div(id=ids.MAP_LEGEND, className="map-legend leaflet-bottom-right-box"),
     ]
+    has_shapes = bool(boroughs_geojson.get("features"))
     return html.Section([
-        html.Div([html.H2("Charge points"), html.Span(id=ids.MAP_COUNT, className="map-count")],
-                 className="panel-title"),
+        html.Div([html.H2("Charge points"), html.Span(id=ids.MAP_COUNT, className="map-count"), dcc.RadioItems(
+            id=ids.MAP_LAYERS, value="points", inline=True, className="radios",
+            options=[{"label": "Points and boroughs", "value": "points"},
+                     {"label": "Boroughs only", "value": "boroughs", "disabled": not has_shapes}])],
+            className="panel-title"),
         html.Div(id=ids.MAP_MESSAGE),
-        dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=LONDON_ZOOM, minZoom=9, maxZoom=18,
-               className="map", attributionControl=bool(tile_url)),
-        dcc.Store(id=ids.MAP_MOVED, data={"lat": LONDON_CENTRE[0], "lon": LONDON_CENTRE[1], "zoom": LONDON_ZOOM}),
+        updating(dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, bounds=LONDON_BOUNDS,
+                        boundsOptions={"padding": [FIT_PADDING, FIT_PADDING]}, zoomSnap=ZOOM_SNAP, minZoom=MIN_ZOOM,
+                        maxZoom=18, className="map", attributionControl=bool(tile_url)), ids.MAP_BOROUGHS, "hideout"),
+        # The map's position as forwarded to the view (assets/map.js evmap.moved); at first, how the map was fitted.
+        dcc.Store(id=ids.MAP_MOVED, data={"start": {"lat": LONDON_CENTRE[0], "lon": LONDON_CENTRE[1], "zoom": 10},
+                                          "fit": LONDON_BOUNDS, "map": ids.MAP, "padding": FIT_PADDING,
+                                          "snap": ZOOM_SNAP, "minZoom": MIN_ZOOM}),
         band_legend(points_hideout),
-        html.P("Click a borough to select it (click again to deselect). Click a device for its details.",
-               className="hint"),
-    ], className="panel map-panel", **{"aria-label": "Map of charge points"})
+        html.P(CLICK_HINT if has_shapes else NO_SHAPES_HINT, className="hint"),
+    ], id=ids.MAP_PANEL, className="panel map-panel", **{"aria-label": "Map of charge points"})

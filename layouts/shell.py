@@ -11,7 +11,7 @@ from layouts.header import header, metric_help
 from layouts.map_panel import map_panel
 from layouts.peers_panel import peers_panel
 from layouts.series_panel import series_panel
-from layouts.share import notice_area, present_banner, share_bar, share_stores
+from layouts.share import notice_area, share_bar, share_stores, slide_foot, slide_head
 from layouts.targets_panel import events_toggle, targets_panel
 from layouts.where_next_panel import where_next_panel
 
@@ -24,8 +24,8 @@ def shell(ctx: dict) -> html.Div:
         dcc.Store(id=ids.CONTEXT),
         dcc.Store(id=ids.POINTS, data=ctx["points"]),
         *share_stores(),
+        slide_head(),
         header(ctx["provenance"], ctx.get("user"), ctx.get("csrf")),
-        present_banner(),
         html.Div(ctx.get("alert"), id=ids.ALERT),
         notice_area(),
         share_bar(),
@@ -40,4 +40,5 @@ def shell(ctx: dict) -> html.Div:
             where_next_panel(),
             peers_panel(),
         ], className="panels"),
+        slide_foot(),
     ], className="app")

@@ -97,10 +97,13 @@ def next_view(view: dict, trigger, search, center, zoom, dark) -> dict:
 
 # --- the deck -----------------------------------------------------------------------------------------
 
-def with_present(query: str, present: bool) -> str:
-    """A slide's query with presentation mode set as it is now (stepping must not leave the presentation)."""
-    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k != "present"]
-    return urlencode([*pairs, ("present", "1" if present else "0")], safe=urlstate.SAFE)
+def with_present(query: str, present: bool, theme: str | None = None) -> str:
+    """A slide's query with presentation mode set as it is now (stepping must not leave the presentation), and
+    the presenter's theme when given (dark for a dark room stays dark from slide to slide)."""
+    drop = {"present", "theme"} if theme in urlstate.THEMES else {"present"}
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k not in drop]
+    theme_pair = [("theme", theme)] if theme in urlstate.THEMES else []
+    return urlencode([*pairs, *theme_pair, ("present", "1" if present else "0")], safe=urlstate.SAFE)
 
 
 def step(pos: int, count: int, delta: int) -> int:
@@ -108,10 +111,53 @@ def step(pos: int, count: int, delta: int) -> int:
     return max(0, min(count - 1, pos + delta)) if count else -1
 
 
-def add_slide(deck: list[dict], title, note, state: dict, view: dict) -> list[dict]:
-    """The deck with the current view appended (saved out of presentation mode)."""
+def add_slide(deck: list[dict], title, note, state: dict, view: dict, panels=None) -> list[dict]:
+    """The deck with the current view appended (saved out of presentation mode), showing ``panels``."""
     query = urlstate.to_query(state, {**urlstate.clean_view(view or {}), "present": False})
-    return [*urlstate.clean_deck(deck), *urlstate.clean_deck([{"title": title, "note": note, "q": query}])]
+    slide = {"title": title, "note": note, "q": query, "panels": panels}
+    return [*urlstate.clean_deck(deck), *urlstate.clean_deck([slide])]
+
+
+def rename_slide(deck: list[dict], index: int, title) -> list[dict]:
+    """The deck with slide ``index`` retitled (an empty title reads 'Untitled')."""
+    deck = urlstate.clean_deck(deck)
+    if not 0 <= index < len(deck):
+        return deck
+    return urlstate.clean_deck([*deck[:index], {**deck[index], "title": title}, *deck[index + 1:]])
+
+
+def delete_slide(deck: list[dict], index: int) -> list[dict]:
+    """The deck without slide ``index``."""
+    deck = urlstate.clean_deck(deck)
+    return [s for i, s in enumerate(deck) if i != index]
+
+
+def move_slide(deck: list[dict], index: int, delta: int) -> list[dict]:
+    """The deck with slide ``index`` moved ``delta`` places (stopping at either end)."""
+    deck = urlstate.clean_deck(deck)
+    if not 0 <= index < len(deck):
+        return deck
+    target = max(0, min(len(deck) - 1, index + delta))
+    slide = deck.pop(index)
+    deck.insert(target, slide)
+    return deck
+
+
+def position_after(pos, index: int, action: str, target: int | None = None) -> int:
+    """The deck position once slide ``index`` was deleted or moved to ``target`` (the shown slide stays shown)."""
+    if not isinstance(pos, int) or pos < 0:
+        return -1
+    if action == "delete":
+        return pos - 1 if index < pos else (-1 if index == pos else pos)
+    if target is None or index == target:
+        return pos
+    if pos == index:
+        return target
+    if index < pos <= target:
+        return pos - 1
+    if target <= pos < index:
+        return pos + 1
+    return pos
 
 
 def uploaded_deck(contents: str | None) -> list[dict]:

@@ -133,7 +133,9 @@ def code_from_bar_click(click) -> str | None:
 def selection_text(state: dict, names: dict[str, str]) -> str:
     """The selection in words, for the screen in presentation mode."""
     picked = ", ".join(names.get(g, g) for g in state["boroughs"]) or "All London"
-    bands = ", ".join(band_label(b) for b in state["bands"]) or "no power band"
+    bands = ("all power bands" if set(state["bands"]) == set(ALL_POWER_BANDS)
+             else ", ".join(band_label(b) for b in state["bands"]) or "no power band")
     ops = ", ".join(state["operators"]) or "all operators"
-    return (f"{picked} · {state['from']} to {state['to']} · {bands} · {ops} · "
-            f"{', '.join(state['locations']) or 'no location type'}")
+    places = ("all location types" if set(state["locations"]) == set(LOCATION_TYPES)
+              else ", ".join(state["locations"]) or "no location type")
+    return f"{picked} · {state['from']} to {state['to']} · {bands} · {ops} · {places}"

@@ -20,10 +20,12 @@ STATE_KEYS = ("boroughs", "from", "to", "bands", "operators", "locations", "metr
 VIEW_KEYS = ("lat", "lon", "zoom", "theme", "present")
 THEMES = ("light", "dark")
 DEFAULT_VIEW = {"lat": 51.49, "lon": -0.11, "zoom": 10, "theme": "light", "present": False}
-LAT_RANGE, LON_RANGE, ZOOM_RANGE = (51.2, 51.8), (-0.6, 0.4), (9, 18)
+LAT_RANGE, LON_RANGE, ZOOM_RANGE = (51.2, 51.8), (-0.6, 0.4), (8, 18)
 SAFE = ",:-"  # kept as they are, so the link stays readable
 # Bounds on what a link may carry: the keys above and a deck (100 slides of 4,000 characters, base64).
 MAX_FIELDS, MAX_LIST_ITEMS, MAX_QUERY_CHARS = 32, 256, 600_000
+PANELS = ("map", "series", "heatmap", "comparison")  # what a slide can show: one of them or a pair
+DEFAULT_PANELS = ("map", "comparison")  # a slide saved before slides chose their panels, and the current view
 
 
 def to_query(state: dict, view: dict) -> str:
@@ -61,7 +63,7 @@ def _number(value, lo: float, hi: float, fallback: float) -> float:
 
 
 def clean_view(raw: dict) -> dict:
-    """Map centre within Greater London's box, zoom 9..18, a known theme, presentation on or off."""
+    """Map centre within Greater London's box, zoom 8..18, a known theme, presentation on or off."""
     raw = raw if isinstance(raw, dict) else {}
     present = raw.get("present", DEFAULT_VIEW["present"])
     return {
@@ -105,15 +107,24 @@ def encode_deck(slides: list[dict]) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
+def clean_panels(raw) -> list[str]:
+    """The panel(s) a slide shows: one or two of PANELS, as a list or 'map+comparison'; the default otherwise
+    (so decks saved before slides chose panels stay valid)."""
+    if isinstance(raw, str):
+        raw = raw.split("+")
+    picked = [p for p in dict.fromkeys(raw) if p in PANELS][:2] if isinstance(raw, list | tuple) else []
+    return picked or list(DEFAULT_PANELS)
+
+
 def clean_deck(slides) -> list[dict]:
-    """Slides with a title, a note and a query string each; anything else is dropped."""
+    """Slides with a title, a note, a query string and the panel(s) shown each; anything else is dropped."""
     if not isinstance(slides, list):
         return []
     out = []
     for s in slides[:100]:
         if isinstance(s, dict) and isinstance(s.get("q"), str):
             out.append({"title": str(s.get("title") or "Untitled")[:120], "note": str(s.get("note") or "")[:240],
-                        "q": s["q"].lstrip("?")[:4000]})
+                        "q": s["q"].lstrip("?")[:4000], "panels": clean_panels(s.get("panels"))})
     return out
 
 

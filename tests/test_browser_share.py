@@ -80,7 +80,9 @@ def test_shr001_a_link_reproduces_every_panel_and_back_restores_the_previous_vie
     until(lambda: "zoom=13" in _js(duo, "return window.location.search"), timeout=10)
     assert _js(duo, "return window.history.length") == depth
     # Change the selection: the link follows; back restores the linked view.
-    duo.find_element(f"#{ids.FILTER_CLEAR}").click()
+    # Clicked in the page: the zoom left the window scrolled to the map, and WebDriver's click lands on the point
+    # it computed while Bootstrap's smooth scroll is still moving the button back into view (as brw005).
+    _js(duo, "document.getElementById(arguments[0]).click()", ids.FILTER_CLEAR)
     until(lambda: "Westminster" not in _legend(duo), timeout=30)
     until(lambda: "boroughs=&" in _js(duo, "return window.location.search"), timeout=10)
     duo.driver.back()
@@ -101,6 +103,8 @@ def test_shr002_a_tampered_link_shows_defaults_and_a_quiet_notice(share_app):
 
 
 TITLE_SIZE = f"return document.querySelector('#{ids.SERIES_GRAPH} .js-plotly-plot').layout.title.font.size"
+# The slide heading's parts are laid out as flex items (rendered text puts each on its own line): read its text.
+STATUS_TEXT = f"return document.getElementById('{ids.DECK_STATUS}').textContent"
 FONT_COLOUR = f"return document.querySelector('#{ids.SERIES_GRAPH} .js-plotly-plot').layout.font.color"
 
 
@@ -111,20 +115,21 @@ def test_shr003_presentation_mode_hides_controls_and_arrow_keys_step_through_a_d
               for i, code in enumerate(("E09000001", WESTMINSTER, KENSINGTON), start=1)]
     _open(duo, f"{with_present(slides[0]['q'], True)}&deck={urlstate.encode_deck(slides)}")
     until(lambda: not duo.find_element(f"#{ids.FILTER_BOROUGHS}").is_displayed(), timeout=20)
-    assert not duo.find_element(f"#{ids.SHARE_BAR}").is_displayed()
+    # Off screen but still in the accessibility tree (issue 16): clipped to a 1 px box, not display: none.
+    assert duo.find_element(f"#{ids.SHARE_BAR}").rect["width"] <= 1
     banner = duo.find_element(f"#{ids.PRESENT_BANNER}")
     assert banner.is_displayed() and "Data: demo " in banner.text  # the sources with their own dates
-    duo.wait_for_contains_text(f"#{ids.DECK_STATUS}", "Slide 1 of 3: View 1", timeout=20)
+    until(lambda: "Slide 1 of 3: View 1" in _js(duo, STATUS_TEXT), timeout=20)
     duo.wait_for_contains_text(f"#{ids.PRESENT_BANNER}", "City of London", timeout=20)
     body = duo.find_element("body")
     for key, n, name in ((RIGHT, 2, "Westminster"), (RIGHT, 3, "Kensington and Chelsea"), (LEFT, 2, "Westminster")):
         body.send_keys(key)
-        duo.wait_for_contains_text(f"#{ids.DECK_STATUS}", f"Slide {n} of 3: View {n}", timeout=20)
+        until(lambda n=n: f"Slide {n} of 3: View {n}" in _js(duo, STATUS_TEXT), timeout=20)
         until(lambda name=name: sorted(_legend(duo)) == sorted(["London", name]), timeout=30)
         duo.wait_for_contains_text(f"#{ids.PRESENT_BANNER}", name, timeout=20)
     assert _js(duo, "return document.documentElement.classList.contains('present')")
     # Chart text is scaled for the screen share (and stays scaled after the deck redrew the charts).
-    until(lambda: _js(duo, TITLE_SIZE) >= 23, timeout=10)
+    until(lambda: _js(duo, TITLE_SIZE) >= 20, timeout=10)  # 1.25 x at least 16 px (assets/charts.js)
     assert _js(duo, FONT_COLOUR) == "#000000"
     body.send_keys(ESC)  # Esc leaves presentation mode
     until(lambda: duo.find_element(f"#{ids.FILTER_BOROUGHS}").is_displayed(), timeout=20)

@@ -15,6 +15,7 @@ import config
 from app import create_app
 from bench.dash_http import post
 from callbacks.exports import export_csv
+from data import metrics
 from figures.caption import caption_text
 from layouts import ids
 
@@ -38,7 +39,7 @@ def _csv(app, button: str, state: dict) -> pd.DataFrame:
     resp = post(app, ids.EXPORT_DOWNLOAD, {f"{button}.n_clicks": 1, f"{ids.STATE}.data": state}, [f"{button}.n_clicks"])
     assert resp.status_code == 200
     data = resp.get_json()["response"][ids.EXPORT_DOWNLOAD]["data"]
-    assert data["filename"].endswith(".csv")
+    assert data["filename"].endswith(f"_{state['from']}_{state['to']}.csv")
     return pd.read_csv(io.StringIO(data["content"]), keep_default_na=False, na_values=[""])
 
 
@@ -61,10 +62,15 @@ def test_exp001_series_csv_equals_the_lines_drawn(dash_app):
     frame = _csv(dash_app, ids.EXPORT_SERIES_CSV, state)
     fig = _figure(dash_app, ids.SERIES_GRAPH, state)
     assert set(frame["area"]) == {WESTMINSTER, KENSINGTON, "London"}
+    # The value column names metric, denominator and unit (the series draws over the chosen denominator).
+    column = "Energy per 100k residents (kWh per 100k residents)"
+    assert state["denominator"] == "per_100k" and column in frame.columns
     for trace in fig["data"]:
         rows = frame[frame["area"] == trace["legendgroup"]]
         assert [str(x)[:10] for x in trace["x"]] == list(rows["bucket"].str[:10])
-        assert _arr(trace["y"]) == pytest.approx(list(rows["value"]))
+        # rounded as shown: three significant figures, whole numbers from 100 up
+        assert list(rows[column]) == pytest.approx([metrics.rounded("energy", pd.Series([y]), "per_100k")[0]
+                                                    for y in _arr(trace["y"])], nan_ok=True)
 
 
 def test_exp002_comparison_csv_equals_the_bars_and_the_table(dash_app):
@@ -73,8 +79,9 @@ def test_exp002_comparison_csv_equals_the_bars_and_the_table(dash_app):
     fig = _figure(dash_app, ids.COMPARE_GRAPH, state)
     bars = {name: x for trace in fig["data"] for name, x in zip(_arr(trace["y"]), _arr(trace["x"]), strict=True)}
     assert len(frame) == 33 and list(frame["rank"]) == list(range(1, 34))
-    assert dict(zip(frame["name"], frame["value"], strict=True)) == pytest.approx(bars, nan_ok=True)
-    assert list(frame.columns[:4]) == ["rank", "name", "inner_outer", "value"]
+    assert dict(zip(frame["name"], frame["Utilisation (%)"], strict=True)) == pytest.approx(
+        {k: round(v, 1) for k, v in bars.items()}, nan_ok=True)  # one decimal, as the chart shows
+    assert list(frame.columns[:4]) == ["rank", "name", "inner_outer", "Utilisation (%)"]
 
 
 def test_exp003_hour_of_week_csv_gives_the_heatmap_shares(dash_app):
@@ -167,8 +174,8 @@ def test_exp007_every_chart_has_a_text_summary_and_a_table(dash_app):
     assert "highest" in texts[ids.COMPARE_GRAPH]
     assert text.count('"Table"') >= 2  # the series and the heatmap as tables (the comparison has its own tab)
     frame = pd.DataFrame({"name": ["A", "A"], "bucket": ["2025-01-01", "2025-02-01"], "value": [1.0, 3.0]})
-    assert series_summary(frame, "Sessions") == "Sessions over time: A from 1.00 to 3.00 (peak 3.00 in the 2025-02-01 period)."
+    assert series_summary(frame, "Sessions") == "Sessions over time: A from 1 to 3 (peak 3 in the 2025-02-01 period)."
     week = pd.DataFrame({"dow": [0, 4], "hour": [8, 17], "sessions": [1, 3], "kwh": [1.0, 2.0]})
     assert heatmap_summary(week).startswith("Sessions start most often on Fri at 17:00 (75.0%")
     assert compare_summary(pd.DataFrame({"name": ["A", "B"], "value": [2.0, 1.0]}), "X") == \
-        "X: highest A (2.00), lowest B (1.00)."
+        "X: highest A (2), lowest B (1)."  # sessions, a count: no decimals

@@ -71,15 +71,19 @@ def test_url006_view_reducer_map_buttons_and_link():
 
 
 def test_url007_a_deck_is_a_link_and_survives_tampering():
-    slides = [{"title": "Rapid growth", "note": "Westminster leads", "q": urlstate.to_query(STATE, VIEW)},
-              {"title": "All London", "note": "", "q": "metric=sessions"}]
+    slides = [{"title": "Rapid growth", "note": "Westminster leads", "q": urlstate.to_query(STATE, VIEW),
+               "panels": ["series", "heatmap"]},
+              {"title": "All London", "note": "", "q": "metric=sessions", "panels": ["comparison"]}]
     token = urlstate.encode_deck(slides)
     assert "=" not in token and "+" not in token and "/" not in token
     assert urlstate.decode_deck(token) == slides
     assert urlstate.decode_deck("not-base64!") == [] and urlstate.decode_deck(urlstate.encode_deck({"q": 1})) == []
     assert urlstate.clean_deck(json.loads('[{"title": 5, "q": "zoom=11"}, {"no": "q"}, 3]')) == [
-        {"title": "5", "note": "", "q": "zoom=11"}]
+        {"title": "5", "note": "", "q": "zoom=11", "panels": list(urlstate.DEFAULT_PANELS)}]
     assert "present=1" in with_present(slides[1]["q"], True) and "metric=sessions" in with_present("metric=sessions", True)
+    # The presenter's theme carries from slide to slide (the slide was saved in light).
+    assert with_present("metric=sessions&theme=light", True, "dark") == "metric=sessions&theme=dark&present=1"
+    assert with_present("metric=sessions&theme=light", False) == "metric=sessions&theme=light&present=0"
     assert [step(0, 3, 1), step(2, 3, 1), step(0, 3, -1), step(-1, 3, 1), step(0, 0, 1)] == [1, 2, 0, 0, -1]
 
 
@@ -91,7 +95,7 @@ def test_url008_copy_link_export_and_import_of_a_deck():
     from state.reducers import uploaded_deck as _uploaded
 
     assert copy_link(1, STATE, VIEW, "http://host:8050/?old=1") == f"http://host:8050/?{urlstate.to_query(STATE, VIEW)}"
-    slides = [{"title": "One", "note": "n", "q": "metric=energy"}]
+    slides = [{"title": "One", "note": "n", "q": "metric=energy", "panels": ["map"]}]
     exported = export_deck(1, slides)
     assert exported["filename"] == "deck.json" and json.loads(exported["content"]) == slides
     upload = "data:application/json;base64," + base64.b64encode(exported["content"].encode()).decode()

@@ -67,7 +67,9 @@ def table_rows(ranked_frame: pd.DataFrame) -> list[dict]:
 def comparison_frame(src: Source, state: dict) -> pd.DataFrame:
     """The comparison table's rows: the 33 boroughs ranked by the metric and denominator (the CSV export)."""
     result, _ = ranked(src, state)
-    return pd.DataFrame(table_rows(result[0])) if result else pd.DataFrame(columns=[k for k, _ in TABLE_COLUMNS])
+    out = pd.DataFrame(table_rows(result[0])) if result else pd.DataFrame(columns=[k for k, _ in TABLE_COLUMNS])
+    out.attrs.update(metric=state["metric"], denominator=state["denominator"])
+    return out
 
 
 def london_label(state: dict) -> str:
@@ -76,10 +78,14 @@ def london_label(state: dict) -> str:
     return "London, average borough" if d.column is None and metrics.metric(state["metric"]).additive else "London"
 
 
-def compare_summary(frame: pd.DataFrame, label: str) -> str:
-    """Highest and lowest boroughs for the metric."""
+def compare_summary(frame: pd.DataFrame, label: str, metric_key: str | None = None, denom_key: str | None = None) -> str:
+    """Highest and lowest boroughs for the metric, their values formatted by its unit (the metric and denominator
+    given, else the frame's attrs as comparison_frame sets them)."""
     ranked_rows = frame.dropna(subset=["value"])
     if ranked_rows.empty:
         return "No borough has a figure for this selection."
     hi, lo = ranked_rows.iloc[0], ranked_rows.iloc[-1]
-    return f"{label}: highest {hi['name']} ({hi['value']:,.2f}), lowest {lo['name']} ({lo['value']:,.2f})."
+    key = metric_key or frame.attrs.get("metric", metrics.DEFAULT_METRIC)
+    denom = denom_key or frame.attrs.get("denominator", "total")
+    return (f"{label}: highest {hi['name']} ({metrics.fmt_value(key, hi['value'], denom)}), "
+            f"lowest {lo['name']} ({metrics.fmt_value(key, lo['value'], denom)}).")

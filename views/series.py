@@ -74,7 +74,7 @@ def series_frame(src: Source, state: dict) -> pd.DataFrame:
     """The lines as one long frame with borough names: what the CSV export writes."""
     ln = lines(src, state)
     return ln.frame.assign(name=ln.frame["area"].map(lambda a: ln.names.get(a, a)), metric=state["metric"],
-                           granularity=ln.granularity)
+                           denominator=state["denominator"], granularity=ln.granularity)
 
 
 def heatmap(src: Source, state: dict) -> pd.DataFrame:
@@ -85,16 +85,28 @@ def heatmap(src: Source, state: dict) -> pd.DataFrame:
     return src.public(frame)
 
 
+def _metric_of(frame: pd.DataFrame) -> tuple[str, str]:
+    """(metric, denominator) a series frame holds (series_frame's columns), so its values round by their unit."""
+    first = frame.iloc[0] if len(frame) else {}
+    return (first["metric"] if "metric" in frame else metrics.DEFAULT_METRIC,
+            first["denominator"] if "denominator" in frame else "total")
+
+
 def series_summary(frame: pd.DataFrame, label: str) -> str:
     """'Sessions by week: Westminster from 120 to 140 (peak 160, 2025-03-03); London ...'."""
+    key, denom = _metric_of(frame)
+
+    def fmt(v) -> str:
+        return metrics.fmt_value(key, v, denom)
+
     parts = []
     for name, sub in frame.groupby("name", sort=False):
         sub = sub.dropna(subset=["value"])
         if sub.empty:
             continue
         peak = sub.loc[sub["value"].idxmax()]
-        parts.append(f"{name} from {sub['value'].iloc[0]:,.2f} to {sub['value'].iloc[-1]:,.2f} "
-                     f"(peak {peak['value']:,.2f} in the {str(peak['bucket'])[:10]} period)")
+        parts.append(f"{name} from {fmt(sub['value'].iloc[0])} to {fmt(sub['value'].iloc[-1])} "
+                     f"(peak {fmt(peak['value'])} in the {str(peak['bucket'])[:10]} period)")
     return f"{label} over time: " + "; ".join(parts) + "." if parts else "No figures for this selection."
 
 
@@ -113,12 +125,15 @@ def series_table(series: pd.DataFrame) -> pd.DataFrame:
     """The lines as a table: one row per period, one column per area."""
     if series.empty:
         return series
-    return series.pivot_table(index="bucket", columns="name", values="value", sort=False).reset_index()
+    key, denom = _metric_of(series)
+    table = series.pivot_table(index="bucket", columns="name", values="value", sort=False)
+    return table.apply(lambda col: metrics.rounded(key, col, denom)).reset_index()
 
 
 def heatmap_table(heat: pd.DataFrame) -> pd.DataFrame:
     """The grid as a table: day name, hour, sessions, kWh."""
-    return heat.assign(day=heat["dow"].map(lambda d: DAYS[int(d)]))[["day", "hour", "sessions", "kwh"]]
+    out = heat.assign(day=heat["dow"].map(lambda d: DAYS[int(d)]))[["day", "hour", "sessions", "kwh"]]
+    return out.assign(kwh=out["kwh"].astype(float).round(0))
 
 
 def scope_text(state: dict) -> str:
