@@ -10,14 +10,11 @@ from sqlalchemy.engine import Connection
 from data.loader.sources.base import Parsed, option_parser, parse_options
 from data.loader.sources.devices import (
     MAX_KW,
-    check_duplicates,
-    check_points,
-    correct_swaps,
     index_from,
     keep_london,
-    log_corrections,
     note_unknown_power,
     power_band,
+    screen,
     write_devices,
 )
 from data.loader.sources.fetch import read_text
@@ -88,14 +85,7 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
 
     original = raw_rows(raw)
     index = index_from(context)
-    fixed = correct_swaps(frame, index)
-    missing_id = frame["device_id"].eq("")
-    for i in frame.index[missing_id]:
-        parsed.bad(int(frame.at[i, "_row"]), original(i), "missing chargeDeviceID")
-    # one reason per bad row: a row without an id is not checked again for its coordinates
-    keep = check_points(parsed, frame[~missing_id], original).reindex(frame.index, fill_value=False)
-    keep = check_duplicates(parsed, frame, original, keep)
-    log_corrections(parsed, frame, original, fixed, keep)
+    keep = screen(parsed, frame, original, index, "missing chargeDeviceID")
     raw, frame = raw[keep], frame[keep]
     created = datetimes(raw[column(raw, "dateCreated")]) if column(raw, "dateCreated") else None
     devices = frame.drop(columns="_row").assign(
