@@ -118,3 +118,35 @@ def test_chunked_load_stages_in_the_refresh_and_a_refused_one_leaves_the_store(s
     with load_refused:
         load(engine2, "sessions-csv", path, "--max-bad-share", "0.1")
     assert last_run(engine2)["status"] == "refused" and snapshot(engine2) == before
+
+
+def test_registry_in_chunks_equals_one_whole_file_read(tmp_path, shared_data):
+    """The real London subset with hostile rows added: a repeated id far from its first, a swapped Camden row
+    (corrected), a row without id, coordinates outside the UK: chunks of 7 rows give what one read gives."""
+    import csv
+
+    from data.geo import BoroughIndex
+    from data.loader.sources import boundaries, ncr
+
+    with open(shared_data / "ncpr_london_subset_2019-2020.csv", newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = list(reader.fieldnames), list(reader)[:60]
+    rows += [rows[3] | {"postcode": "AGAIN"}, rows[5] | {"latitude": rows[5]["longitude"], "longitude": rows[5]["latitude"],
+                                                     "chargeDeviceID": "SWAPPED-1"},
+             rows[6] | {"chargeDeviceID": ""}, rows[7] | {"chargeDeviceID": "FAR-1", "latitude": "10"}]
+    path = tmp_path / "registry.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, header)
+        writer.writeheader()
+        writer.writerows(rows)
+    geo = boundaries.parse(str(shared_data / "london_boroughs_simplified.geojson"),
+                           parse_options(boundaries._parser(), ["--partial"])).tables["boroughs"]
+    index = BoroughIndex.from_geojson_texts(list(zip(geo["gss_code"], geo["geometry"], strict=True)))
+    opts = parse_options(ncr._parser(), [])
+    whole, chunked = ncr.parse(str(path), opts, index), ncr.parse(str(path), opts, index, chunk_rows=7)
+    for table in ("devices", "connectors"):
+        pd.testing.assert_frame_equal(chunked.tables[table].reset_index(drop=True),
+                                      whole.tables[table].reset_index(drop=True), check_dtype=False)  # object vs string
+    assert sorted(chunked.quarantined) == sorted(whole.quarantined) and len(whole.quarantined) == 3
+    assert list(chunked.corrections) == list(whole.corrections) and len(whole.corrections) == 1
+    assert chunked.summary() == whole.summary() and chunked.data_date == whole.data_date

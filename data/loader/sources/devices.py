@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from data import geo, schema
 from data.loader.sources.base import Parsed, SourceError
-from data.loader.sources.tabular import in_uk
+from data.loader.sources.tabular import Seen, in_uk
 from data.loader.store import bulk_insert
 
 DEVICE_COLUMNS = [c.name for c in schema.devices.columns]
@@ -63,25 +63,29 @@ def log_corrections(parsed: Parsed, frame: pd.DataFrame, raw, fixed: pd.Index, k
         parsed.corrected(int(frame.at[idx, "_row"]), raw(idx), SWAP_CORRECTED)
 
 
-def check_duplicates(parsed: Parsed, frame: pd.DataFrame, raw, keep: pd.Series) -> pd.Series:
-    """Quarantine repeated device ids after the first; True = keep."""
+def check_duplicates(parsed: Parsed, frame: pd.DataFrame, raw, keep: pd.Series, seen: Seen | None = None
+                     ) -> pd.Series:
+    """Quarantine repeated device ids (among kept rows) after the first; True = keep."""
     reasons = pd.Series(None, index=frame.index, dtype=object)
-    dup = keep & frame["device_id"].where(keep).duplicated() & keep
+    ids = frame[["device_id"]].where(keep, axis=0)
+    dup = keep & (ids.duplicated() if seen is None else pd.Series(seen.repeated(ids, keep), index=frame.index))
     reasons[dup] = "duplicate device id: " + frame.loc[dup, "device_id"].astype(str)
     return keep & _quarantine(parsed, frame, raw, reasons)
 
 
-def screen(parsed: Parsed, frame: pd.DataFrame, raw, context, missing_id: str) -> pd.Series:
+def screen(parsed: Parsed, frame: pd.DataFrame, raw, context, missing_id: str, seen: Seen | None = None
+           ) -> pd.Series:
     """The device adapters' row checks, one reason per bad row: swapped coordinates corrected where that puts
     the point in a stored borough (logged "corrected"), rows without an id (reason ``missing_id``), bad
-    coordinates and repeated ids quarantined; True = keep. ``frame`` has device_id, latitude, longitude, _row."""
+    coordinates and repeated ids quarantined; True = keep. ``frame`` has device_id, latitude, longitude, _row.
+    ``seen``: the ids kept from a file's earlier chunks (None: one frame)."""
     fixed = correct_swaps(frame, context)
     missing = frame["device_id"].fillna("").eq("")
     for i in frame.index[missing]:
         parsed.bad(int(frame.at[i, "_row"]), raw(i), missing_id)
     # a row without an id is not checked again for its coordinates
     keep = check_points(parsed, frame[~missing], raw).reindex(frame.index, fill_value=False)
-    keep = check_duplicates(parsed, frame, raw, keep)
+    keep = check_duplicates(parsed, frame, raw, keep, seen)
     log_corrections(parsed, frame, raw, fixed, keep)
     return keep
 
