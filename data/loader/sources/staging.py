@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterator
 
 import pandas as pd
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table
+from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, Table
 from sqlalchemy.engine import Connection
 
 from data.loader import store
@@ -22,7 +22,8 @@ _names = itertools.count()
 
 
 class Staged:
-    """Frames of ``columns`` of ``target`` (typed as there), staged in ``conn`` or in memory."""
+    """Frames of ``columns`` of ``target``, staged in ``conn`` (typed as there; times as int64 nanoseconds) or in
+    memory."""
 
     def __init__(self, target: Table, columns: list[str], conn: Connection | None = None):
         self.columns = list(columns)
@@ -30,9 +31,12 @@ class Staged:
         self.rows = 0
         self._frames: list[pd.DataFrame] = []
         self.table = None
+        self.times: list[str] = []
         if conn is not None:
             cols = [Column("seq", Integer, primary_key=True, autoincrement=False)]
-            cols += [Column(c, target.c[c].type) for c in self.columns]
+            # times as int64 nanoseconds: no text formatting on the way in nor parsing on the way out (SQLite)
+            self.times = [c for c in self.columns if isinstance(target.c[c].type, DateTime)]
+            cols += [Column(c, BigInteger if c in self.times else target.c[c].type) for c in self.columns]
             self.table = Table(f"staged_{target.name}_{next(_names)}", MetaData(), *cols,
                                prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
             self.table.create(conn)
@@ -43,6 +47,7 @@ class Staged:
             self._frames.append(frame.reset_index(drop=True))
         elif len(frame):
             seq = pd.RangeIndex(self.rows, self.rows + len(frame))
+            frame = frame.assign(**{c: frame[c].to_numpy(dtype="datetime64[ns]").view("int64") for c in self.times})
             store.bulk_insert(self.conn, self.table, frame.set_axis(seq).reset_index(names="seq"))
         self.rows += len(frame)
 
@@ -56,17 +61,16 @@ class Staged:
             return
         t = self.table
         mark = "%s" if store.is_postgres(self.conn) else "?"
-        # the driver's plain tuples (SQLAlchemy's typed rows cost a call per value); SQLite's text dates parsed once
+        # the driver's plain tuples (SQLAlchemy's typed rows cost a call per value)
         sql = (f'SELECT {", ".join(self.columns)} FROM "{t.name}" '  # noqa: S608 - our own names
                f"WHERE seq >= {mark} AND seq < {mark} ORDER BY seq")
         cur = self.conn.connection.driver_connection.cursor()
-        dates = [c for c in self.columns if isinstance(t.c[c].type, DateTime)]
         try:
             for start in range(0, self.rows, rows):
                 cur.execute(sql, (start, start + rows))
                 frame = pd.DataFrame(cur.fetchall(), columns=self.columns)
-                for c in dates:
-                    frame[c] = pd.to_datetime(frame[c], format="ISO8601")
+                for c in self.times:
+                    frame[c] = frame[c].to_numpy(dtype="int64").view("datetime64[ns]")
                 yield frame
         finally:
             cur.close()
