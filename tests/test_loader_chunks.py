@@ -114,6 +114,8 @@ def test_chunked_load_stages_in_the_refresh_and_a_refused_one_leaves_the_store(s
     assert sorted(quarantined_rows(engine2, last_run(engine2)["run_id"])) == sorted(whole_q)
 
     before = snapshot(engine2)
+    assert load(engine2, "sessions-csv", path, "--max-bad-share", "0.6", "--dry-run") is None  # stages, writes nothing
+    assert snapshot(engine2) == before
     load_refused = pytest.raises(Exception, match="refused")
     with load_refused:
         load(engine2, "sessions-csv", path, "--max-bad-share", "0.1")
