@@ -80,7 +80,7 @@ def test_seen_finds_repeats_across_chunks_only_where_remembered():
     later = pd.DataFrame({"d": ["b", "c", "a", "c"], "n": [1, 1, 2, 1]}, index=[3, 4, 5, 6])
     assert seen.repeated(later, pd.Series([False, True, True, True], index=later.index)).tolist() == \
         [False, False, False, True]
-    assert len(seen.keys) == 4  # (a,1), (b,1), (c,1), (a,2): repeats are not stored twice
+    assert len(seen) == 4  # (a,1), (b,1), (c,1), (a,2): repeats are not stored twice
 
 
 def _stored(engine):

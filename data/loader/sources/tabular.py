@@ -151,29 +151,37 @@ def _ragged(parsed: Parsed, lines: _Lines, record_no: int, row: list[str], width
 class Seen:
     """Keys of a file read in chunks: ``repeated`` marks each row whose key an earlier row had, in this chunk or
     an earlier one, as pandas' ``duplicated`` does over the whole file. Earlier chunks' keys are kept as two
-    64-bit hashes (16 bytes a key, sorted); two different keys share both with a chance of about n^2 / 2^129."""
+    64-bit hashes (16 bytes a key; sorted by the first, so lookups compare machine integers); two different
+    keys share both with a chance of about n^2 / 2^129."""
 
     def __init__(self):
-        self.keys = np.empty(0, dtype="V16")
+        self.first = np.empty(0, dtype=np.uint64)
+        self.second = np.empty(0, dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return len(self.first)
 
     def repeated(self, frame: pd.DataFrame, remember: pd.Series | None = None) -> np.ndarray:
         """``frame``'s key columns; only rows where ``remember`` holds (default all) are kept for later chunks
         and looked up among earlier chunks' (the caller knows no other row can matter there)."""
-        out = frame.duplicated().to_numpy().copy()
+        within = frame.duplicated().to_numpy()
+        out = within.copy()
         mask = np.ones(len(frame), bool) if remember is None else remember.to_numpy(dtype=bool)
         if not mask.any():
             return out
-        keys = np.empty((int(mask.sum()), 2), dtype=np.uint64)
         part = frame[mask]
-        keys[:, 0] = pd.util.hash_pandas_object(part, index=False).to_numpy()
-        keys[:, 1] = pd.util.hash_pandas_object(part, index=False, hash_key="seen-keys-second").to_numpy()
-        keys = keys.view("V16").ravel()
-        found = np.zeros(len(keys), bool)
-        if len(self.keys):
-            found = self.keys[np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)] == keys
-            out[mask] |= found
-        new = np.unique(keys[~found])
-        self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
+        k1 = pd.util.hash_pandas_object(part, index=False).to_numpy()
+        k2 = pd.util.hash_pandas_object(part, index=False, hash_key="seen-keys-second").to_numpy()
+        lo, hi = np.searchsorted(self.first, k1, "left"), np.searchsorted(self.first, k1, "right")
+        found = (hi > lo) & (self.second[np.minimum(lo, len(self) - 1)] == k2) if len(self) else hi > lo
+        for i in np.flatnonzero((hi - lo > 1) & ~found):  # first hashes shared by two keys: look at them all
+            found[i] = bool((self.second[lo[i]:hi[i]] == k2[i]).any())
+        out[mask] |= found
+        new = ~found & ~within[mask]
+        order = np.argsort(k1[new], kind="stable")
+        n1, n2 = k1[new][order], k2[new][order]
+        at = np.searchsorted(self.first, n1)
+        self.first, self.second = np.insert(self.first, at, n1), np.insert(self.second, at, n2)
         return out
 
 
