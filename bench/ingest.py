@@ -209,11 +209,17 @@ def main(argv: list[str] | None = None) -> int:
         results["demo"].append(r)
         print(f"demo full from nothing on {args.full_dialect}: {r['wall_s']} s ({r['sessions']:,} sessions), "
               f"peak RSS {r['peak_rss_mb']} MB")
-    out = ROOT / "bench" / "results" / f"ingest-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    save("ingest", results)
+    return 0
+
+
+def save(kind: str, results: dict) -> Path:
+    """``bench/results/KIND-<time>.json`` (git-ignored), said on stdout."""
+    out = ROOT / "bench" / "results" / f"{kind}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"written {out.relative_to(ROOT)}")
-    return 0
+    return out
 
 
 if __name__ == "__main__":

@@ -123,7 +123,8 @@ def date_bounds(db: str, version: str) -> tuple[str, str] | None:
 
 @versioned
 def borough_frame(db: str, version: str, end: str) -> pd.DataFrame:
-    """Boroughs with area and the latest population and plug-in vehicle counts at or before ``end``."""
+    """Boroughs with area and the latest population and plug-in vehicle counts at or before ``end``; and the share
+    of households without off-street parking (``no_offstreet``) when a borough-parking load gave any."""
     b, d = s.boroughs.c, s.borough_denominators.c
     boroughs = _frame(db, select(b.gss_code, b.name, b.inner_outer, b.area_km2).order_by(b.gss_code))
     cutoff = _d(end).isoformat()
@@ -135,7 +136,8 @@ def borough_frame(db: str, version: str, end: str) -> pd.DataFrame:
     for gss, measure, period, value in rows:
         if str(period)[:10] <= cutoff or (gss, measure) not in chosen:
             chosen[(gss, measure)] = value
-    for measure in ("population", "plugin_vehicles"):
+    parking = ("no_offstreet",) if any(m == "no_offstreet" for _, m in chosen) else ()
+    for measure in ("population", "plugin_vehicles", *parking):
         boroughs[measure] = [chosen.get((gss, measure), float("nan")) for gss in boroughs["gss_code"]]
     return boroughs
 

@@ -55,3 +55,17 @@ def test_bch002_store_ceiling_stores_every_session(dialect, request):
     result = store_ceiling(dialect, [chunk.iloc[:1_000], chunk.iloc[1_000:]])
     assert result["sessions"] == result["stored"] == 2_500
     assert result["ceiling_rows_per_s"] > 0
+
+
+@pytest.mark.timeout(600)
+def test_bch003_loadmem_runs_both_files(tmp_path, shared_data):
+    """`python -m bench.loadmem` end to end on small files: a refused bad file, a loaded good one (no figures
+    asserted)."""
+    cmd = [sys.executable, "-m", "bench.loadmem", "--mb", "0.2", "--dir", str(tmp_path), "--shared-data",
+           str(shared_data)]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=550)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert any(x.startswith("bad  file") and "exit 4" in x for x in lines), proc.stdout
+    assert any(x.startswith("good file") and "exit 0" in x for x in lines), proc.stdout
+    assert "refused" in proc.stdout and "committed" in proc.stdout

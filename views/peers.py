@@ -4,8 +4,9 @@ Measures (each z-scored over the boroughs that have every measure: (x - mean) / 
 - inner: 1 for Inner London, 0 for Outer (ONS);
 - density: residents per km² (population / area);
 - plugins_per_1000: licensed plug-in vehicles per 1,000 residents;
-- no_offstreet: share of households without off-street parking, when a borough_frame column of that name is
-  loaded (no source loads it yet).
+- no_offstreet: share of households without off-street parking, when loaded (`python -m data.loader load
+  borough-parking FILE`) for every borough: a file that leaves boroughs out leaves the measure out rather than
+  those boroughs.
 Distance: Euclidean over the z-scores. The five smallest distances (the borough itself excluded) are its peers.
 """
 
@@ -32,7 +33,7 @@ def measures(boroughs: pd.DataFrame) -> pd.DataFrame:
         "density": b["population"].astype(float) / b["area_km2"].astype(float),
         "plugins_per_1000": b["plugin_vehicles"].astype(float) / b["population"].astype(float) * 1000,
     }, index=b.index)
-    if "no_offstreet" in b.columns:
+    if "no_offstreet" in b.columns and b["no_offstreet"].notna().all():
         out["no_offstreet"] = b["no_offstreet"].astype(float)
     out = out.replace([np.inf, -np.inf], np.nan).dropna(axis=1, how="all")
     return out.dropna()
@@ -88,4 +89,5 @@ def csv_frame(result: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in MEASURES if c in result.columns]
     return result.assign(measures="; ".join(f"{c}: {MEASURES[c]}" for c in cols),
                          method="z-scores over the boroughs with every measure (ddof 0), Euclidean distance",
-                         source="borough table (ONS inner/outer, area), population and plugin-vehicles loads")
+                         source="borough table (ONS inner/outer, area), population, plugin-vehicles"
+                                + (" and borough-parking loads" if "no_offstreet" in cols else " loads"))

@@ -34,7 +34,8 @@ from data import schema
 from data.loader.refresh import LockBusy, RefreshRefused
 from data.loader.sources import SOURCES, dft_wide, ncr, sessions_csv
 from data.loader.sources.base import Parsed, SourceError
-from data.loader.sources.tabular import norm, read_csv
+from data.loader.sources.fetch import open_text
+from data.loader.sources.tabular import Seen, csv_chunks, norm
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +155,9 @@ def _snapshot_key(item: Item) -> tuple:
     if "--as-of" in item.options:
         return (item.options[item.options.index("--as-of") + 1],)
     try:
-        raw = read_csv(item.path.read_text(encoding="utf-8", errors="replace"), Parsed("ncr", str(item.path)))
-        when = ncr.snapshot_date(raw)
+        with open_text(str(item.path)) as stream:  # a chunk at a time: registry exports are big
+            dates = [ncr.snapshot_date(raw) for raw in csv_chunks(stream, Parsed("ncr", str(item.path)))]
+        when = max((d for d in dates if d), default=None)
     except SourceError:
         when = None
     return (when.isoformat() if when else "",)
@@ -195,16 +197,18 @@ def _last_run_id(engine: Engine) -> int:
 
 def _sessions_without_devices(engine: Engine, item: Item) -> str:
     """Why a sessions file is skipped (none of its devices is in the store), else ''."""
-    raw = read_csv(item.path.read_text(encoding="utf-8", errors="replace"), Parsed(item.source, str(item.path)))
     opts = sessions_csv._parser().parse_args(item.options)
-    device_col = sessions_csv.resolve(raw, opts)["device"]
-    ids = set(raw[device_col].str.strip())
-    d = schema.devices
-    with engine.connect() as conn:
-        known = set(conn.execute(select(d.c.device_id).where(d.c.device_id.in_(list(ids)[:5000]))).scalars())
-    if known:
-        return ""
-    return (f"sessions of {len(ids):,} charge points ({device_col}) none of which is a device in the store "
+    seen, n, d = Seen(), 0, schema.devices
+    with open_text(str(item.path)) as stream, engine.connect() as conn:  # a chunk at a time: exports are big
+        for raw in csv_chunks(stream, Parsed(item.source, str(item.path))):
+            device_col = sessions_csv.resolve(raw, opts)["device"]
+            ids = raw[[device_col]].apply(lambda c: c.str.strip())
+            new = ids[~seen.repeated(ids)][device_col].tolist()
+            n += len(new)
+            for start in range(0, len(new), 5000):
+                if conn.execute(select(d.c.device_id).where(d.c.device_id.in_(new[start:start + 5000]))).first():
+                    return ""
+    return (f"sessions of {n:,} charge points ({device_col}) none of which is a device in the store "
             "(not London's, or their locations are not loaded yet)")
 
 

@@ -90,3 +90,42 @@ def test_swapped_point_outside_the_boundaries_stays_quarantined(london, shared_d
     load(london, "ncr", path)
     run = last_run(london)
     assert quarantined_rows(london, run["run_id"]) == [(len(rows) + 2, "latitude and longitude swapped")]
+
+
+def _ocpi_location(loc_id: str, lat: float, lon: float, uids: list[str]) -> dict:
+    evse = [{"uid": uid, "status": "AVAILABLE",
+             "connectors": [{"id": "1", "standard": "IEC_62196_T2", "power_type": "AC_1_PHASE",
+                             "max_electric_power": 7000}]} for uid in uids]
+    return {"id": loc_id, "name": loc_id, "country_code": "GB", "party_id": "HOS", "publish": True,
+            "coordinates": {"latitude": str(lat), "longitude": str(lon)}, "evses": evse}
+
+
+def test_ocpi_locations_swapped_coordinates_are_corrected_like_the_registry(london, tmp_path):
+    """Hostile OCPI feed: Camden swapped (corrected, counted, logged), Manchester swapped (stays quarantined),
+    an EVSE without uid at swapped coordinates (quarantined once, for the uid), a correct Camden location."""
+    import json
+
+    camden = (51.5390, -0.1426)  # Camden Town
+    locs = [_ocpi_location("CAMDEN-OK", *camden, ["HOS-1"]),
+            _ocpi_location("CAMDEN-SWAPPED", camden[1], camden[0], ["HOS-2", "HOS-3"]),
+            _ocpi_location("MAN-SWAPPED", -2.2426, 53.4808, ["HOS-4"]),
+            _ocpi_location("NO-UID-SWAPPED", camden[1], camden[0], [""])]
+    path = tmp_path / "ocpi_swapped.json"
+    path.write_text(json.dumps({"data": locs, "status_code": 1000}), encoding="utf-8")
+    before = devices_by_borough(london)
+    load(london, "ocpi-locations", path, "--max-bad-share", "0.5")
+    run = last_run(london)
+    assert run["status"] == "ok" and run["rows_in"] == 5 and run["rows_loaded"] == 3
+    assert run["rows_quarantined"] == 2  # corrections are logged, not counted as bad rows
+    assert "2 corrected (e.g. latitude and longitude swapped" in run["message"]
+    assert quarantine_reasons(london, run["run_id"]) == {
+        "corrected": 2, "latitude and longitude swapped": 1, "EVSE without uid": 1}
+    assert [r for r in quarantined_rows(london, run["run_id"]) if not r[1].startswith("corrected")] == [
+        (3, "latitude and longitude swapped"), (4, "EVSE without uid")]
+    d = schema.devices
+    with london.connect() as conn:
+        stored = dict(conn.execute(select(d.c.device_id, d.c.gss_code).where(d.c.source == "ocpi-locations")).all())
+        lat, lon = conn.execute(select(d.c.latitude, d.c.longitude).where(d.c.device_id == "HOS-2")).one()
+    assert stored == {"HOS-1": CAMDEN, "HOS-2": CAMDEN, "HOS-3": CAMDEN}
+    assert (round(lat, 4), round(lon, 4)) == camden
+    assert devices_by_borough(london)[CAMDEN] == before[CAMDEN] + 3

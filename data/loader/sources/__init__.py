@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from data.loader.sources import (
+    borough_parking,
     boundaries,
     context,
     denominators,
@@ -29,6 +30,7 @@ SOURCES: dict[str, Callable] = {
     "dft-devices": dft_devices.load,
     "population": denominators.loader("population"),
     "plugin-vehicles": denominators.loader("plugin-vehicles"),
+    "borough-parking": borough_parking.load,
     "targets": context.loader("targets"),
     "events": context.loader("events"),
 }

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data.loader.sources.base import Parsed
-from data.loader.sources.tabular import local_to_utc, parse_times
+from data.loader.sources.tabular import Seen, local_to_utc, parse_times
 
 MAX_HOURS = 7 * 24.0  # as sessions.check: a longer plug-in is a lost end time
 RESOLVED = "session times in the autumn repeated hour read by the session's other end"
@@ -32,8 +32,9 @@ def _readings(text: pd.Series, tz: str, dayfirst: bool) -> tuple[pd.Series, pd.S
 
 
 def session_times(device: pd.Series, start_text: pd.Series, end_text: pd.Series, tz: str, dayfirst: bool,
-                  parsed: Parsed) -> tuple[pd.Series, pd.Series]:
-    """Start and end as naive UTC, each repeated-hour time read by the session's other end (counted)."""
+                  parsed: Parsed, seen: Seen | None = None) -> tuple[pd.Series, pd.Series]:
+    """Start and end as naive UTC, each repeated-hour time read by the session's other end (counted).
+    ``seen``: the (device, start) keys of a file's earlier chunks (None: one frame)."""
     s_sum, s_std, s_skip = _readings(start_text, tz, dayfirst)
     e_sum, e_std, e_skip = _readings(end_text, tz, dayfirst)
     # candidate (start, end) readings in order of preference on a tie
@@ -43,7 +44,11 @@ def session_times(device: pd.Series, start_text: pd.Series, end_text: pd.Series,
     choice = np.where(np.isinf(score).all(axis=1), 1, score.argmin(axis=1))  # no valid reading: standard time
     # a device's second session at the same repeated-hour start is the hour's second pass (standard time)
     start = _pick([s for s, _ in pairs], choice)
-    again = pd.DataFrame({"d": device.to_numpy(), "s": start.to_numpy()}).duplicated().to_numpy()
+    keys = pd.DataFrame({"d": device.to_numpy(), "s": start.to_numpy()})
+    if seen is None:
+        again = keys.duplicated().to_numpy()
+    else:  # a second pass can only follow a start that is itself a summer-time reading of a repeated hour
+        again = seen.repeated(keys, pd.Series(_repeated_hour(start, tz)))
     retry = again & (choice == 0) & (score[:, 1] == score[:, 0])
     choice = np.where(retry, 1, choice)
     start, end = _pick([s for s, _ in pairs], choice), _pick([e for _, e in pairs], choice)
@@ -54,6 +59,12 @@ def session_times(device: pd.Series, start_text: pd.Series, end_text: pd.Series,
     if skipped:
         parsed.notes[SHIFTED] += skipped
     return start, end
+
+
+def _repeated_hour(utc: pd.Series, tz: str) -> np.ndarray:
+    """True where a naive UTC time falls in ``tz``'s repeated hour (its local wall time has two readings)."""
+    wall = utc.dt.tz_localize("UTC").dt.tz_convert(tz).dt.tz_localize(None)
+    return (wall.notna() & wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").isna()).to_numpy()
 
 
 def _pick(options: list[pd.Series], choice: np.ndarray) -> pd.Series:

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 
 from data import geo, schema
 from data.loader.sources.base import Parsed, SourceError
-from data.loader.sources.tabular import in_uk
+from data.loader.sources.tabular import Seen, in_uk
 from data.loader.store import bulk_insert
 
 DEVICE_COLUMNS = [c.name for c in schema.devices.columns]
@@ -43,14 +43,15 @@ def check_points(parsed: Parsed, frame: pd.DataFrame, raw) -> pd.Series:
 SWAP_CORRECTED = "corrected: latitude and longitude swapped (inside the boundaries once swapped back)"
 
 
-def correct_swaps(frame: pd.DataFrame, index: geo.BoroughIndex) -> pd.Index:
+def correct_swaps(frame: pd.DataFrame, context) -> pd.Index:
     """Swap back latitude and longitude where the file has them swapped and the swapped-back point lies in
-    a stored borough (in place); returns the corrected rows' labels (the rest of the swaps stay bad rows)."""
+    a stored borough (in place); returns the corrected rows' labels (the rest of the swaps stay bad rows).
+    ``context``: a borough index or a store connection (read only when some row is swapped)."""
     lat, lon = frame["latitude"], frame["longitude"]
     swapped = ~in_uk(lat, lon) & in_uk(lon, lat)
     if not swapped.any():
         return frame.index[:0]
-    inside = pd.Series(index.assign(lon[swapped], lat[swapped]), index=frame.index[swapped]).notna()
+    inside = pd.Series(index_from(context).assign(lon[swapped], lat[swapped]), index=frame.index[swapped]).notna()
     fixed = inside.index[inside.to_numpy()]
     frame.loc[fixed, ["latitude", "longitude"]] = frame.loc[fixed, ["longitude", "latitude"]].to_numpy()
     return fixed
@@ -62,12 +63,31 @@ def log_corrections(parsed: Parsed, frame: pd.DataFrame, raw, fixed: pd.Index, k
         parsed.corrected(int(frame.at[idx, "_row"]), raw(idx), SWAP_CORRECTED)
 
 
-def check_duplicates(parsed: Parsed, frame: pd.DataFrame, raw, keep: pd.Series) -> pd.Series:
-    """Quarantine repeated device ids after the first; True = keep."""
+def check_duplicates(parsed: Parsed, frame: pd.DataFrame, raw, keep: pd.Series, seen: Seen | None = None
+                     ) -> pd.Series:
+    """Quarantine repeated device ids (among kept rows) after the first; True = keep."""
     reasons = pd.Series(None, index=frame.index, dtype=object)
-    dup = keep & frame["device_id"].where(keep).duplicated() & keep
+    ids = frame[["device_id"]].where(keep, axis=0)
+    dup = keep & (ids.duplicated() if seen is None else pd.Series(seen.repeated(ids, keep), index=frame.index))
     reasons[dup] = "duplicate device id: " + frame.loc[dup, "device_id"].astype(str)
     return keep & _quarantine(parsed, frame, raw, reasons)
+
+
+def screen(parsed: Parsed, frame: pd.DataFrame, raw, context, missing_id: str, seen: Seen | None = None
+           ) -> pd.Series:
+    """The device adapters' row checks, one reason per bad row: swapped coordinates corrected where that puts
+    the point in a stored borough (logged "corrected"), rows without an id (reason ``missing_id``), bad
+    coordinates and repeated ids quarantined; True = keep. ``frame`` has device_id, latitude, longitude, _row.
+    ``seen``: the ids kept from a file's earlier chunks (None: one frame)."""
+    fixed = correct_swaps(frame, context)
+    missing = frame["device_id"].fillna("").eq("")
+    for i in frame.index[missing]:
+        parsed.bad(int(frame.at[i, "_row"]), raw(i), missing_id)
+    # a row without an id is not checked again for its coordinates
+    keep = check_points(parsed, frame[~missing], raw).reindex(frame.index, fill_value=False)
+    keep = check_duplicates(parsed, frame, raw, keep, seen)
+    log_corrections(parsed, frame, raw, fixed, keep)
+    return keep
 
 
 def _quarantine(parsed: Parsed, frame: pd.DataFrame, raw, reasons: pd.Series) -> pd.Series:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 
@@ -40,6 +44,20 @@ def http_get(url: str, timeout: float, headers: dict | None = None) -> requests.
     return response
 
 
+BLOCK = 1 << 20  # bytes read at a time when a file is checked or streamed
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _check(location: str, fh: BinaryIO) -> None:
+    """An empty file or an HTML page where data was expected is a SourceError."""
+    if not any(block.strip(_BLANK) for block in _blocks(fh, 0)):
+        raise SourceError(f"{location}: the file is empty")
+    fh.seek(0)
+    if _HTML.match(fh.read(200)):
+        raise SourceError(f"{location}: this is an HTML page (an error or login page?), not a data file")
+
+
 def read_bytes(location: str, timeout: float = 30.0) -> bytes:
     """The raw bytes at a path or URL; an HTML page where data was expected is a SourceError."""
     location = str(location)
@@ -50,11 +68,14 @@ def read_bytes(location: str, timeout: float = 30.0) -> bytes:
         if not path.is_file():
             raise SourceError(f"{location}: no such file")
         body = path.read_bytes()
-    if not body.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise SourceError(f"{location}: the file is empty")
-    if _HTML.match(body[:200]):
-        raise SourceError(f"{location}: this is an HTML page (an error or login page?), not a data file")
+    _check(location, io.BytesIO(body))
     return body
+
+
+def _blocks(fh: BinaryIO, skip: int) -> Iterator[bytes]:
+    fh.seek(skip)
+    while block := fh.read(BLOCK):
+        yield block
 
 
 def _mostly_zero(high: bytes, low: bytes) -> bool:
@@ -62,41 +83,77 @@ def _mostly_zero(high: bytes, low: bytes) -> bool:
     return len(high) >= 2 and high.count(0) >= 0.9 * len(high) and low.count(0) == 0
 
 
-def _utf16(body: bytes) -> str | None:
-    """Excel's "Unicode text" (UTF-16 with a BOM, or without one when its shape shows), else None."""
-    head = body[:4096]
-    if body.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16"
-    elif len(body) % 2 == 0 and _mostly_zero(head[1::2], head[0::2]):
-        codec = "utf-16-le"
-    elif len(body) % 2 == 0 and _mostly_zero(head[0::2], head[1::2]):
-        codec = "utf-16-be"
-    else:
-        return None
+def _decodes(fh: BinaryIO, codec: str, skip: int = 0) -> bool:
+    """True when everything from ``skip`` on decodes as ``codec`` (checked a block at a time)."""
+    decoder = codecs.getincrementaldecoder(codec)()
     try:
-        return body.decode(codec).lstrip("\ufeff")
+        for block in _blocks(fh, skip):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return None
+        return False
+    return True
+
+
+def _encoding(fh: BinaryIO, size: int) -> tuple[str, int, str]:
+    """(codec, bytes to skip, errors): UTF-16 (Excel's "Unicode text", with a BOM or when its shape shows),
+    UTF-8 (with or without a BOM), else Windows-1252; a binary file is a SourceError."""
+    fh.seek(0)
+    head = fh.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        utf16 = "utf-16"
+    elif size % 2 == 0 and _mostly_zero(head[1::2], head[0::2]):
+        utf16 = "utf-16-le"
+    elif size % 2 == 0 and _mostly_zero(head[0::2], head[1::2]):
+        utf16 = "utf-16-be"
+    else:
+        utf16 = None
+    if utf16 and _decodes(fh, utf16):
+        log.info("reading as UTF-16")
+        return utf16, 0, "strict"
+    if b"\x00" in head:
+        raise SourceError("this is a binary file (a spreadsheet or archive?), not CSV or JSON text; "
+                          "export it as CSV")
+    skip = len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0
+    if _decodes(fh, "utf-8", skip):
+        return "utf-8", skip, "strict"
+    log.info("not UTF-8: reading as Windows-1252")
+    return "cp1252", skip, "replace"
 
 
 def decode(body: bytes) -> str:
     """UTF-8 (with or without a BOM), UTF-16 (Excel's "Unicode text"), else Windows-1252; a binary file is a
     SourceError."""
-    text = _utf16(body)
-    if text is not None:
-        log.info("reading as UTF-16")
-        return text
-    if b"\x00" in body[:4096]:
-        raise SourceError("this is a binary file (a spreadsheet or archive?), not CSV or JSON text; "
-                          "export it as CSV")
-    if body.startswith(b"\xef\xbb\xbf"):
-        body = body[3:]
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        log.info("not UTF-8: reading as Windows-1252")
-        return body.decode("cp1252", errors="replace")
+    codec, skip, errors = _encoding(io.BytesIO(body), len(body))
+    text = body[skip:].decode(codec, errors)
+    return text.lstrip("\ufeff") if codec.startswith("utf-16") else text
 
 
 def read_text(location: str, timeout: float = 30.0) -> str:
     return decode(read_bytes(location, timeout))
+
+
+def open_text(location: str, timeout: float = 30.0) -> io.TextIOWrapper:
+    """The text at a path or URL as a stream of lines with their ends (``newline=""``, as csv wants): a file is
+    checked and decoded a block at a time, never held whole (a URL's body is, as downloaded). The same checks
+    and encodings as ``read_text``. Close it (``with open_text(...) as stream``)."""
+    location = str(location)
+    if is_url(location):
+        fh: BinaryIO = io.BytesIO(read_bytes(location, timeout))
+    else:
+        path = Path(location)
+        if not path.is_file():
+            raise SourceError(f"{location}: no such file")
+        fh = open(path, "rb")  # noqa: SIM115 - owned by the returned stream
+        try:
+            _check(location, fh)
+        except SourceError:
+            fh.close()
+            raise
+    try:
+        codec, skip, errors = _encoding(fh, fh.seek(0, io.SEEK_END))
+    except SourceError:
+        fh.close()
+        raise
+    fh.seek(skip)
+    return io.TextIOWrapper(fh, encoding=codec, errors=errors, newline="")

@@ -7,22 +7,20 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from data.loader.sources import tabular
 from data.loader.sources.base import Parsed, option_parser, parse_options
 from data.loader.sources.devices import (
     MAX_KW,
-    check_duplicates,
-    check_points,
-    correct_swaps,
     index_from,
     keep_london,
-    log_corrections,
     note_unknown_power,
     power_band,
+    screen,
     write_devices,
 )
-from data.loader.sources.fetch import read_text
+from data.loader.sources.fetch import open_text
 from data.loader.sources.runner import run_source
-from data.loader.sources.tabular import ROW, column, datetimes, numbers, raw_rows, read_csv, require
+from data.loader.sources.tabular import ROW, Seen, column, csv_chunks, datetimes, numbers, raw_rows, require
 
 SOURCE = "ncr"
 LOCATION_TYPES = {
@@ -77,25 +75,35 @@ def connectors(frame: pd.DataFrame, parsed: Parsed) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def parse(location: str, opts, context: Connection | None = None) -> Parsed:
-    """NCR CSV -> devices in London (with borough) + connectors; bad rows quarantined."""
+def parse(location: str, opts, context: Connection | None = None, chunk_rows: int | None = None) -> Parsed:
+    """NCR CSV -> devices in London (with borough) + connectors; bad rows quarantined. Read and checked
+    ``chunk_rows`` rows (default ``tabular.CHUNK_ROWS``) at a time, so memory follows London's devices, not the
+    file (a national export); the result is the same as one frame's (repeated ids across chunks included)."""
     parsed = Parsed(SOURCE, location)
-    raw = read_csv(read_text(location, opts.timeout), parsed)
+    index = index_from(context)
+    seen, found, parts, dates = Seen(), {"power": False}, [], []
+    with open_text(location, opts.timeout) as stream:
+        for raw in csv_chunks(stream, parsed, chunk_rows or tabular.CHUNK_ROWS):
+            devices, cons, raw = _chunk(parsed, raw, index, seen, found)
+            parts.append((devices, cons))
+            dates.append(snapshot_date(raw))
+    devices = pd.concat([d for d, _ in parts], ignore_index=True)
+    note_unknown_power(parsed, devices, "no connector power given for the device" if found["power"]
+                       else "no connector power in the file")
+    parsed.data_date = getattr(opts, "as_of", None) or max((d for d in dates if d), default=None)
+    parsed.tables["devices"] = devices
+    parsed.tables["connectors"] = pd.concat([c for _, c in parts], ignore_index=True)
+    return parsed
+
+
+def _chunk(parsed: Parsed, raw: pd.DataFrame, index, seen: Seen, found: dict
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One chunk of the file -> (its London devices, their connectors, its rows that passed the checks)."""
     cols = require(raw, "a National Chargepoint Registry export", **REQUIRED)
     frame = pd.DataFrame({"device_id": raw[cols["device_id"]].str.strip(), "_row": raw[ROW],
                           "latitude": numbers(raw[cols["latitude"]]),
                           "longitude": numbers(raw[cols["longitude"]])})
-
-    original = raw_rows(raw)
-    index = index_from(context)
-    fixed = correct_swaps(frame, index)
-    missing_id = frame["device_id"].eq("")
-    for i in frame.index[missing_id]:
-        parsed.bad(int(frame.at[i, "_row"]), original(i), "missing chargeDeviceID")
-    # one reason per bad row: a row without an id is not checked again for its coordinates
-    keep = check_points(parsed, frame[~missing_id], original).reindex(frame.index, fill_value=False)
-    keep = check_duplicates(parsed, frame, original, keep)
-    log_corrections(parsed, frame, original, fixed, keep)
+    keep = screen(parsed, frame, raw_rows(raw), index, "missing chargeDeviceID", seen)
     raw, frame = raw[keep], frame[keep]
     created = datetimes(raw[column(raw, "dateCreated")]) if column(raw, "dateCreated") else None
     devices = frame.drop(columns="_row").assign(
@@ -107,15 +115,11 @@ def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     if created is not None:
         _note_bad_dates(parsed, raw, created)
     cons = connectors(devices.assign(**{c: raw[c] for c in raw.columns if c.startswith("connector")}), parsed)
+    found["power"] = found["power"] or bool(cons["rated_kw"].notna().any())
     devices["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(devices["device_id"]).to_numpy()
     devices["power_band"] = power_band(devices["max_kw"])
     devices = keep_london(parsed, devices, index)
-    note_unknown_power(parsed, devices, "no connector power in the file" if cons["rated_kw"].isna().all()
-                       else "no connector power given for the device")
-    parsed.data_date = getattr(opts, "as_of", None) or snapshot_date(raw)
-    parsed.tables["devices"] = devices.reset_index(drop=True)
-    parsed.tables["connectors"] = cons[cons["device_id"].isin(set(devices["device_id"]))]
-    return parsed
+    return devices, cons[cons["device_id"].isin(set(devices["device_id"]))], raw
 
 
 def snapshot_date(raw: pd.DataFrame) -> date | None:

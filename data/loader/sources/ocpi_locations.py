@@ -8,11 +8,10 @@ from sqlalchemy.engine import Connection
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
 from data.loader.sources.devices import (
     MAX_KW,
-    check_duplicates,
-    check_points,
     keep_london,
     note_unknown_power,
     power_band,
+    screen,
     write_devices,
 )
 from data.loader.sources.ocpi import add_options, records
@@ -115,10 +114,7 @@ def parse_records(parsed: Parsed, recs: list[tuple[int, dict]], context) -> Pars
     def raw(i):
         return frame.at[i, "_raw"]
 
-    missing = frame["device_id"].eq("")
-    for i in frame.index[missing]:
-        parsed.bad(int(frame.at[i, "_row"]), raw(i), "EVSE without uid")
-    keep = check_duplicates(parsed, frame, raw, ~missing & check_points(parsed, frame, raw))
+    keep = screen(parsed, frame, raw, context, "EVSE without uid")
     frame = frame[keep].drop(columns=["_row", "_raw"])
     frame["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(frame["device_id"]).to_numpy()
     frame["power_band"] = power_band(frame["max_kw"].astype(float))

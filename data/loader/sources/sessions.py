@@ -10,6 +10,8 @@ from data import schema
 from data.loader import rollups
 from data.loader.session_load import SessionsLoad
 from data.loader.sources.base import Parsed
+from data.loader.sources.staging import Staged
+from data.loader.sources.tabular import Seen
 
 MAX_KWH = 500.0  # more than any one session can draw (350 kW for well over an hour)
 MAX_HOURS = 7 * 24.0  # a plug-in longer than a week is a lost end time, not a session
@@ -24,8 +26,10 @@ def known_devices(context) -> set[str] | None:
     return {row[0] for row in context.execute(select(d.c.device_id))}
 
 
-def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None) -> pd.DataFrame:
-    """Quarantine bad sessions (dates, kWh, order, duplicates, unknown devices); return the rest."""
+def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None, seen: Seen | None = None
+          ) -> pd.DataFrame:
+    """Quarantine bad sessions (dates, kWh, order, duplicates, unknown devices); return the rest. ``seen``: the
+    keys of a file's earlier chunks, so a duplicate of a row in another chunk is found (None: one frame)."""
     start, end, kwh = frame["started_at"], frame["ended_at"], frame["kwh"]
     hours = (end - start).dt.total_seconds() / 3600
     rules = [
@@ -41,7 +45,10 @@ def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None) ->
     reason = pd.Series(None, index=frame.index, dtype=object)
     for mask, text in rules:
         reason[mask.fillna(False) & reason.isna()] = text
-    dup = reason.isna() & frame.duplicated(["device_id", "started_at"])
+    keys = frame[["device_id", "started_at"]]
+    # only rows with a device and a start can be the first of a later duplicate (the rest already have a reason)
+    dup = reason.isna() & (keys.duplicated().to_numpy() if seen is None else
+                           seen.repeated(keys, frame["device_id"].fillna("").ne("") & start.notna()))
     reason[dup] = "duplicate session: same device and start"
     if devices is not None:
         unknown = reason.isna() & ~frame["device_id"].isin(devices)
@@ -52,19 +59,47 @@ def check(parsed: Parsed, frame: pd.DataFrame, raw, devices: set[str] | None) ->
     return frame.loc[reason.isna(), COLUMNS].reset_index(drop=True)
 
 
+class SessionsSink:
+    """A file's good sessions as its chunks are checked: staged (``Staged``), with their devices and time span
+    kept for the write (devices: at most the store's, since sessions of unknown devices are bad rows)."""
+
+    def __init__(self, conn: Connection | None):
+        self.staged = Staged(schema.sessions, COLUMNS, conn)
+        self.devices: set[str] = set()
+        self.lo = self.hi = None
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        self.staged.add(frame)
+        self.devices.update(frame["device_id"].unique())
+        lo, hi = frame["started_at"].min(), frame["started_at"].max()
+        self.lo = lo if self.lo is None else min(lo, self.lo)
+        self.hi = hi if self.hi is None else max(hi, self.hi)
+
+    def __len__(self) -> int:
+        return len(self.staged)
+
+
 def write_sessions(conn: Connection, parsed: Parsed) -> None:
-    """Replace the store's sessions of these devices over this file's time span, insert, update rollups."""
-    frame = parsed.tables["sessions"]
-    if frame.empty:
+    """Replace the store's sessions of these devices over this file's time span, insert, update rollups.
+    ``parsed.tables["sessions"]``: a frame, or a ``SessionsSink`` whose rows were staged chunk by chunk."""
+    sink = parsed.tables["sessions"]
+    if not isinstance(sink, SessionsSink):
+        frame, sink = sink, SessionsSink(None)
+        sink.add(frame)
+    if not len(sink):
         rollups.rebuild(conn)  # as the runner would: the rollups' day window may depend on nothing else
         return
     s = schema.sessions
-    lo, hi = frame["started_at"].min().to_pydatetime(), frame["started_at"].max().to_pydatetime()
-    load = SessionsLoad(conn, lo, hi, rows_expected=len(frame))
-    ids = sorted(frame["device_id"].unique())
+    lo, hi = sink.lo.to_pydatetime(), sink.hi.to_pydatetime()
+    load = SessionsLoad(conn, lo, hi, rows_expected=len(sink))
+    ids = sorted(sink.devices)
     for start in range(0, len(ids), 5000):  # within SQLite's bound-variable limit
         conn.execute(s.delete().where(s.c.device_id.in_(ids[start:start + 5000]),
                                       s.c.started_at >= lo, s.c.started_at <= hi))
     load.existing()
-    load.add(frame.assign(source=parsed.source))
+    for chunk in sink.staged.chunks():
+        load.add(chunk.assign(source=parsed.source))
+    sink.staged.drop()
     load.finish()

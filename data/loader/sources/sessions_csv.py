@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from data.loader.sources import tabular
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
 from data.loader.sources.clock import session_times
-from data.loader.sources.fetch import read_text
+from data.loader.sources.fetch import open_text
 from data.loader.sources.runner import run_source
-from data.loader.sources.sessions import check, known_devices, write_sessions
-from data.loader.sources.tabular import ROW, column, numbers, raw_rows, read_csv
+from data.loader.sources.sessions import SessionsSink, check, known_devices, write_sessions
+from data.loader.sources.tabular import ROW, Seen, column, csv_chunks, numbers, raw_rows
 
 SOURCE = "sessions-csv"
 FIELDS = ("device", "start", "end", "kwh", "start_date", "start_time", "end_date", "end_time")
@@ -77,18 +78,26 @@ def _text(raw: pd.DataFrame, cols: dict, which: str) -> pd.Series:
     return raw[cols[f"{which}_date"]].str.strip() + " " + raw[cols[f"{which}_time"]].str.strip()
 
 
-def parse(location: str, opts, context: Connection | set | None = None) -> Parsed:
-    """Session CSV -> sessions rows; bad rows quarantined with their spreadsheet row number."""
+def parse(location: str, opts, context: Connection | set | None = None, chunk_rows: int | None = None) -> Parsed:
+    """Session CSV -> sessions rows; bad rows quarantined with their spreadsheet row number. Read, checked and
+    staged ``chunk_rows`` rows (default ``tabular.CHUNK_ROWS``) at a time (into the refresh's transaction when ``context`` is its connection),
+    so memory does not grow with the file; the result is the same as one frame's (duplicates across chunks
+    included)."""
     parsed = Parsed(SOURCE, location)
-    raw = read_csv(read_text(location, opts.timeout), parsed)
-    cols = resolve(raw, opts)
-    device = raw[cols["device"]].str.strip()
-    start, end = session_times(device, _text(raw, cols, "start"), _text(raw, cols, "end"), opts.timezone,
-                               not opts.month_first, parsed)
-    frame = pd.DataFrame({"device_id": device, "_row": raw[ROW], "started_at": start, "ended_at": end,
-                          "kwh": numbers(raw[cols["kwh"]])})
-    parsed.tables["sessions"] = check(parsed, frame, raw_rows(raw),
-                                      known_devices(context))
+    devices = known_devices(context)
+    sink = SessionsSink(context if isinstance(context, Connection) else None)
+    pairs, dups = Seen(), Seen()
+    with open_text(location, opts.timeout) as stream:
+        cols = None
+        for raw in csv_chunks(stream, parsed, chunk_rows or tabular.CHUNK_ROWS):
+            cols = cols or resolve(raw, opts)
+            device = raw[cols["device"]].str.strip()
+            start, end = session_times(device, _text(raw, cols, "start"), _text(raw, cols, "end"), opts.timezone,
+                                       not opts.month_first, parsed, pairs)
+            frame = pd.DataFrame({"device_id": device, "_row": raw[ROW], "started_at": start, "ended_at": end,
+                                  "kwh": numbers(raw[cols["kwh"]])})
+            sink.add(check(parsed, frame, raw_rows(raw), devices, dups))
+    parsed.tables["sessions"] = sink
     return parsed
 
 
