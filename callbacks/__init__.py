@@ -9,6 +9,7 @@ from callbacks import (  # noqa: F401
     deck,
     exports,
     header,
+    live,
     map,
     peers,
     series,

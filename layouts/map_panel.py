@@ -7,6 +7,7 @@ from dash import html
 from dash_extensions.javascript import Namespace
 
 from layouts import ids
+from layouts.live_panel import live_map_parts, map_mode_switch
 
 ns = Namespace("evmap", "map")
 LONDON_CENTRE = (51.49, -0.11)
@@ -16,7 +17,7 @@ def band_legend(hideout: dict) -> html.Div:
     """Power band colours for the points."""
     items = [html.Span([html.I(className="dot", style={"background": c}), b])
              for b, c in zip(hideout["bands"], hideout["colours"], strict=True)]
-    return html.Div(items, className="band-legend")
+    return html.Div(items, className="band-legend", id=ids.MAP_BAND_LEGEND)
 
 
 def choropleth_legend(title: str, rows: list[tuple[str, str]]) -> list:
@@ -29,7 +30,7 @@ def choropleth_legend(title: str, rows: list[tuple[str, str]]) -> list:
 
 
 def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: dict,
-              points_hideout: dict) -> html.Section:
+              points_hideout: dict, mode: str = "bands") -> html.Section:
     """The map; without TILE_URL (or offline) the plain background of .leaflet-container shows."""
     layers = []
     if tile_url:
@@ -48,12 +49,13 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
         html.Div(id=ids.MAP_LEGEND, className="map-legend leaflet-bottom-right-box"),
     ]
     return html.Section([
-        html.Div([html.H2("Charge points"), html.Span(id=ids.MAP_COUNT, className="map-count")],
+        html.Div([html.H2("Charge points"), map_mode_switch(mode), html.Span(id=ids.MAP_COUNT, className="map-count")],
                  className="panel-title"),
         html.Div(id=ids.MAP_MESSAGE),
         dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, minZoom=9, maxZoom=18,
                className="map", attributionControl=bool(tile_url)),
         band_legend(points_hideout),
+        *live_map_parts(),
         html.P("Click a borough to select it (click again to deselect). Click a device for its details.",
                className="hint"),
     ], className="panel map-panel", **{"aria-label": "Map of charge points"})
