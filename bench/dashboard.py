@@ -39,8 +39,11 @@ PANELS = {  # first output id -> what it draws
 
 def inputs_for(state: dict) -> dict:
     """What each panel's callback is sent for a sample state: the state, or (issue 15's status views, which
-    read gates, callbacks/live.py) the open panel's copy of it and the map in Live now."""
-    return {f"{ids.STATE}.data": state, f"{ids.LIVE_PANEL_GATE}.data": state, f"{ids.LIVE_GATE}.data": {"map": "live"}}
+    read gates, callbacks/live.py) the open panel's copy of it and the map in Live now. The status panel's period
+    runs to the data's end (validation clamps the date): the benchmark's status history is the store's last day,
+    and a period without it is a one-sentence answer that would measure nothing."""
+    return {f"{ids.STATE}.data": state, f"{ids.LIVE_PANEL_GATE}.data": {**state, "to": "9999-12-31"},
+            f"{ids.LIVE_GATE}.data": {"map": "live"}}
 
 
 def gz(data: bytes) -> int:

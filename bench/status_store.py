@@ -1,7 +1,7 @@
 """A store with live status for the status views' benchmark: ``python -m bench.status_store --database-url URL``.
 
-Gives every device of an existing store (the benchmark's demo, say) a scripted status day on the store's last
-day (``bench.ocpi_fake.Script``: 2-3 sessions per device and the faults between them), split over two feeds
+Gives every device of an existing store (the benchmark's demo, say) a scripted status day on the day after the
+store's last (``bench.ocpi_fake.Script``: 2-3 sessions per device and the faults between them), split over two feeds
 whose last good poll is now, then derives it as the watcher does. Meant for a copy of a benchmark store: the
 derivation adds the inferred sessions to the session rollups.
 """
@@ -38,12 +38,12 @@ def fill(url: str, seed: int = 15) -> dict:
     cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
     with app.app_context():
         last = queries.date_bounds(url, queries.read_version(url))[1]
-    day = datetime.fromisoformat(last)
+    # The day after the store's last session: an inferred session on the device and second of a demo session
+    # would be refused as a duplicate (the demo's start times are to the second).
+    day = datetime.fromisoformat(last) + timedelta(days=1)
     script = Script(devices.dropna(), evses=len(devices), seed=seed, day=day)
     ids = devices["device_id"].tolist()
-    # 7 s past the minute: the demo's sessions start on whole minutes, and an inferred session starting on the
-    # same device and second as one of them would be refused as a duplicate.
-    changes = pd.DataFrame([(ids[i], when(t) + timedelta(seconds=7), st, FEEDS[i % 2]) for i in range(len(ids))
+    changes = pd.DataFrame([(ids[i], when(t), st, FEEDS[i % 2]) for i in range(len(ids))
                             for t, st in zip(script.times[i], script.status[i], strict=True)],
                            columns=["device_id", "from_time", "status", "feed"]).drop_duplicates(
                                ["device_id", "from_time"])
@@ -58,7 +58,7 @@ def fill(url: str, seed: int = 15) -> dict:
     t0 = time.perf_counter()
     status_derive.derive(engine, day + timedelta(days=1))
     engine.dispose()
-    return {"devices": len(ids), "status_changes": len(changes), "day": last,
+    return {"devices": len(ids), "status_changes": len(changes), "day": day.date().isoformat(),
             "derive_wall_s": round(time.perf_counter() - t0, 1)}
 
 

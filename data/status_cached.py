@@ -40,3 +40,14 @@ def minutes(db: str, key: str, start: str, end: str, by: str, bands: tuple = (),
 @cache.memoize()
 def not_working_for(db: str, key: str, now: str, days: int) -> pd.DataFrame:
     return sq.not_working_for(db, now, days=days)
+
+
+@cache.memoize()
+def live_classes(db: str, key: str, now: str, stale_after_s: int, classes: tuple[str, ...]) -> tuple[dict, dict]:
+    """(device -> index in ``classes``, count per class) of every device's status now (the map's Live now),
+    a stale feed's devices unknown: one cache entry a minute, so each open map's minute tick is a lookup."""
+    cur = current_status(db, key, now)
+    live = cur["live"].where(cur["feed_age_s"] <= stale_after_s, "unknown")
+    index = {c: i for i, c in enumerate(classes)}
+    codes = dict(zip(cur["device_id"], live.map(index).astype(int).tolist(), strict=True))
+    return codes, {c: int((live == c).sum()) for c in classes}

@@ -63,10 +63,10 @@ def device_list(kind: str, title: str, frame: pd.DataFrame | None, sentence: str
 
 
 RATES = ("occupancy", "reliability")
-HEADINGS = {"device": "Device", "device_id": "Device", "operator": "Operator", "gss_code": "Borough (GSS)",
-            "power_band": "Band", "occupancy": "Occupancy", "reliability": "Reliability", "in_use": "Min in use",
-            "available": "Min available", "reserved": "Min reserved", "not_working": "Min not working",
-            "blocked": "Min blocked", "unknown": "Min unknown", "no_data": "Min no data", "status": "Status",
+HEADINGS = {"device": "Device", "device_id": "Device", "operator": "Operator", "gss_code": "GSS code", "borough": "Borough",
+            "power_band": "Band", "occupancy": "Occupancy", "reliability": "Reliability", "in_use": "In use",
+            "available": "Available", "reserved": "Reserved", "not_working": "Not working",
+            "blocked": "Blocked", "unknown": "Unknown", "no_data": "No data", "status": "Status",
             "since": "Since (UTC)", "days": "Days"}
 
 
@@ -86,5 +86,6 @@ def list_table(frame: pd.DataFrame, caption: str) -> html.Table:
     head = html.Tr([html.Th(HEADINGS.get(c, c), scope="col") for c in shown.columns])
     body = [html.Tr([html.Td(_cell(c, v)) for c, v in zip(shown.columns, row, strict=True)])
             for row in shown.itertuples(index=False)]
-    return html.Div(html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)],
+    note = html.Caption(caption + (": minutes in the period in each status" if "in_use" in frame else ""))
+    return html.Div(html.Table([note, html.Thead(head), html.Tbody(body)],
                                className="table table-sm summary-table"), className="table-responsive")

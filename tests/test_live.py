@@ -144,3 +144,25 @@ def test_liv004_a_store_without_status_history_says_so(demo_sqlite):
                 [f"{ids.LIVE_GATE}.data"])
     legend = json.dumps(resp.get_json()["response"][ids.MAP_LIVE_LEGEND]["children"])
     assert live.NO_HISTORY in legend and "(0)" not in legend
+
+
+def test_liv005_figures_on_small_frames_and_the_map_mode_key():
+    from figures import live as fig
+    from state.selection import clean_state
+
+    ops = pd.DataFrame({"operator": ["A", "B", "C"], "reliability": [0.995, 0.95, None], "devices": [4, 7, 0]})
+    f = fig.rapid_reliability(ops)
+    f.__class__(f.to_dict())  # every property valid (the builder skips plotly's validation)
+    dots = f.data[0]
+    assert list(dots.y) == ["B", "A"] and list(dots.x) == [95.0, 99.5]  # worst first; no figure for no data
+    assert [s.x0 for s in f.layout.shapes] == [99.0] and "99 % required" in f.layout.annotations[0].text
+    assert dots.marker.color[0] == fig.MISSED and dots.marker.color[1] == fig.MET
+    boroughs = pd.DataFrame({"borough": ["E1", "E2"], "name": ["One", "Two"], "occupancy": [0.2, 0.4],
+                             "reliability": [0.9, 1.0]})
+    g = fig.borough_rates(boroughs)
+    g.__class__(g.to_dict())
+    assert [t.name for t in g.data] == ["Occupancy", "Reliability"] and list(g.data[0].y) == ["One", "Two"]
+    assert set(fig.LIVE_COLOURS).isdisjoint(__import__("figures.theme").theme.CLASS_COLOURS)
+    base = {"bounds": None, "boroughs": set(), "operators": set()}
+    assert clean_state({"map": "live"}, **base)["map"] == "live"
+    assert clean_state({"map": "<script>"}, **base)["map"] == "bands"

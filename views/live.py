@@ -77,11 +77,7 @@ def live_map(src: Source, now: datetime) -> dict:
     if not src.device_detail:
         return {"codes": {}, "counts": {}, "feeds": feed_lines(src, now), "message": PUBLIC_MAP}
     at = now.replace(second=0, microsecond=0).isoformat()  # one cache entry a minute
-    cur = sc.current_status(src.db, _key(src), at)
-    live = cur["live"].where(cur["feed_age_s"] <= STALE_AFTER_S, "unknown")
-    index = {c: i for i, c in enumerate(LIVE_CLASSES)}
-    codes = dict(zip(cur["device_id"], live.map(index), strict=True))
-    counts = {c: int((live == c).sum()) for c in LIVE_CLASSES}
+    codes, counts = sc.live_classes(src.db, _key(src), at, STALE_AFTER_S, LIVE_CLASSES)
     return {"codes": codes, "counts": counts, "feeds": feed_lines(src, now), "message": None}
 
 
@@ -108,9 +104,10 @@ def aggregates(src: Source, state: dict) -> tuple[pd.DataFrame | None, pd.DataFr
     return _public(src, boroughs), _public(src, rapid), None
 
 
-def _device_columns(df: pd.DataFrame) -> pd.DataFrame:
-    cols = ["device", "operator", "gss_code", "power_band", "occupancy", "reliability", "in_use", "available",
-            "reserved", "not_working", "blocked", "unknown", "no_data"]
+def _device_columns(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    df = df.assign(borough=df["gss_code"].map(names).fillna(df["gss_code"]))
+    cols = ["device", "device_id", "operator", "borough", "power_band", "status", "since", "days", "occupancy", "reliability", "in_use", "available",
+            "reserved", "not_working", "blocked", "unknown", "no_data", "gss_code"]
     return df[[c for c in cols if c in df.columns]].reset_index(drop=True)
 
 
@@ -124,9 +121,9 @@ def device_list(src: Source, state: dict, kind: str, now: datetime, n: int | Non
     key = _key(src)
     if kind == "not_working":
         df = sc.not_working_for(src.db, key, now.replace(second=0, microsecond=0).isoformat(), NOT_WORKING_DAYS)
-        df = df[["device_id", "operator", "gss_code", "power_band", "status", "since", "days"]]
-        return (df.head(n) if n else df, None) if not df.empty else (None, "No device has been not working for "
-                                                                            f"more than {NOT_WORKING_DAYS} days.")
+        if df.empty:
+            return None, f"No device has been not working for more than {NOT_WORKING_DAYS} days."
+        return _device_columns(df.head(n) if n else df, borough_names(src, state)), None
     rapid = kind == "least_reliable"
     df = sc.minutes(src.db, key, state["from"], state["to"], "device", sq.RAPID if rapid else ())
     rate = "reliability" if rapid else "occupancy"
@@ -134,5 +131,4 @@ def device_list(src: Source, state: dict, kind: str, now: datetime, n: int | Non
     if df.empty:
         return None, NO_PERIOD
     df = df.sort_values([rate, "not_working" if rapid else "device"], ascending=[kind != "busiest", not rapid])
-    df = _device_columns(df.head(n) if n else df)
-    return df, None
+    return _device_columns(df.head(n) if n else df, borough_names(src, state)), None
