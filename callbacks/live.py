@@ -7,17 +7,22 @@ minute tick while Live now is on), the panel's a gate that carries the state onl
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from dash import ALL, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from plotly.utils import PlotlyJSONEncoder
 
-from callbacks.common import csv_download, guarded, message, source, validated
+from cache import cache
+from callbacks.common import csv_download, guarded, message, source, state_key, validated
 from callbacks.registry import callback, clientside_callback
+from data import status_cached
 from figures import live as fig
 from layouts import ids
 from layouts.live_panel import device_list, live_legend
 from layouts.series_panel import GRAPH_CONFIG
 from views import live
+from views.common import Source
 
 clientside_callback(ClientsideFunction(namespace="evlive", function_name="mapGate"),
                     Output(ids.LIVE_GATE, "data"), Input(ids.STATE, "data"), State(ids.LIVE_GATE, "data"))
@@ -68,19 +73,30 @@ def _graph(figure) -> dcc.Graph:
 def live_panel(state):
     """Occupancy and reliability by borough and by operator's rapid network; the officers' device lists."""
     src = source()
-    state = validated(state, src)
+    minute = utc_now().replace(second=0, microsecond=0).isoformat()  # "not working for 7 days" moves with now
+    return panel_body(src.db, src.version, status_cached.status_version(src.db), src.min_count,
+                      state_key(validated(state, src)), minute)
+
+
+@cache.memoize()
+def panel_body(db: str, version: str, status_version: str, min_count: int, key: str, minute: str) -> list:
+    """The panel's components, cached by store, both data versions, disclosure, state and minute (components
+    as plain JSON: a warm request is a lookup)."""
+    src, state = Source(db, version, min_count), json.loads(key)
     boroughs, rapid, reason = live.aggregates(src, state)
     if reason:
-        return [message(reason)]
+        return [message(reason).to_plotly_json()]
     rapid_part = _graph(fig.rapid_reliability(rapid)) if rapid["reliability"].notna().any() else html.P(
         "No rapid (50 kW and over) device was observed in the chosen period.")
-    parts = [html.Div([_graph(fig.borough_rates(boroughs)), rapid_part], className="live-charts")]
+    ops = _graph(fig.borough_rates(live.operators(src, state), "Operators: occupancy and reliability", "operator"))
+    parts = [html.Div([_graph(fig.borough_rates(boroughs)), html.Div([rapid_part, ops])], className="live-charts")]
     if not src.device_detail:
-        return [*parts, html.P(live.OFFICERS_ONLY, className="hint")]
-    now = utc_now()
-    for kind, (title, _name) in live.LISTS.items():
-        parts.append(device_list(kind, title, *live.device_list(src, state, kind, now)))
-    return parts
+        parts.append(html.P(live.OFFICERS_ONLY, className="hint"))
+    else:
+        now = datetime.fromisoformat(minute)
+        parts += [device_list(kind, title, *live.device_list(src, state, kind, now))
+                  for kind, (title, _name) in live.LISTS.items()]
+    return json.loads(json.dumps(parts, cls=PlotlyJSONEncoder))
 
 
 @callback(

@@ -43,14 +43,15 @@ def rapid_reliability(ops: pd.DataFrame) -> go.Figure:
                                     text="99 % required", showarrow=False, font=dict(size=14))])
 
 
-def borough_rates(boroughs: pd.DataFrame) -> go.Figure:
-    """Occupancy and reliability side by side for each borough, busiest at the top."""
+def borough_rates(boroughs: pd.DataFrame, title: str = "Boroughs: occupancy and reliability",
+                  key: str = "borough") -> go.Figure:
+    """Occupancy and reliability side by side for each borough (or operator: ``key``), busiest at the top."""
     df = boroughs.dropna(subset=["occupancy"]).sort_values("occupancy")
     traces = [dict(type="bar", orientation="h", name=label, x=(df[col] * 100).round(1).tolist(), y=df["name"].tolist(),
-                   customdata=df["borough"].tolist(), marker=dict(color=colour),
+                   customdata=df[key].tolist(), marker=dict(color=colour),
                    hovertemplate="%{y}: %{x:.1f} %<extra>" + label + "</extra>")
               for col, label, colour in (("occupancy", "Occupancy", PALETTE[1]), ("reliability", "Reliability", MET))]
-    return figure(traces, title="Boroughs: occupancy and reliability", barmode="group",
+    return figure(traces, title=title, barmode="group",
                   subtitle="Occupancy: share of observed time in use; reliability as PCPR 2023 defines it",
                   height=_height(2 * len(df)) // 2 + 160,
                   xaxis=dict(range=[0, 105], ticksuffix=" %", fixedrange=True),

@@ -65,6 +65,9 @@ def test_liv001_views_on_a_filled_store(filled, script, app_context):
     assert set(got["name"]) <= set(got["name"]) and not got["name"].str.startswith("E09").any()  # names, not codes
     want = sq.rapid_reliability(db, state["from"], state["to"]).set_index("operator")
     assert rapid.set_index("operator")["reliability"].to_dict() == pytest.approx(want["reliability"].to_dict())
+    ops = live.operators(src, state).set_index("operator")
+    want_ops = sq.minutes(db, state["from"], state["to"], by="operator").set_index("operator")
+    assert ops["reliability"].to_dict() == pytest.approx(want_ops["reliability"].to_dict())
     # Fresh feeds: every device has a class, and it is the status query's; the legend says each feed's age.
     shown = live.live_map(src, last + timedelta(minutes=2))
     cur = sq.current_status(db, (last + timedelta(minutes=2)).isoformat())
@@ -111,6 +114,7 @@ def test_liv003_http_panel_and_map_officer_and_public(filled, script):
     officer = create_app(db)
     body = _body(officer, state)
     assert "Rapid networks (50 kW+): reliability by operator" in body and "99 % required" in body
+    assert "Operators: occupancy and reliability" in body
     assert any(uid in body for uid in script.uid)  # the device lists
     for title, _ in live.LISTS.values():
         assert title in body

@@ -104,6 +104,12 @@ def aggregates(src: Source, state: dict) -> tuple[pd.DataFrame | None, pd.DataFr
     return _public(src, boroughs), _public(src, rapid), None
 
 
+def operators(src: Source, state: dict) -> pd.DataFrame:
+    """Occupancy and reliability per operator (the state's bands), ``name`` the operator (for the chart)."""
+    df = sc.minutes(src.db, _key(src), state["from"], state["to"], "operator", tuple(sorted(state["bands"])))
+    return _public(src, df.assign(name=df["operator"].fillna("Unknown")))
+
+
 def _device_columns(df: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     df = df.assign(borough=df["gss_code"].map(names).fillna(df["gss_code"]))
     cols = ["device", "device_id", "operator", "borough", "power_band", "status", "since", "days", "occupancy", "reliability", "in_use", "available",
