@@ -16,6 +16,7 @@ from bench.ocpi_fake import Handler, Script, london_points, serve
 from data import queries, schema
 from layouts import ids
 from tests.sources_util import new_store
+from tests.test_browser_dashboard import BOROUGH_PATHS, CLICK_LARGEST_BOROUGH, RECORD_CALLBACK_REQUESTS
 from tests.watch_util import run_day
 
 pytestmark = pytest.mark.browser
@@ -56,6 +57,14 @@ def test_brl001_live_now_colours_the_points_and_the_legend_states_each_feed_age(
     assert "Feed b: stale, last updated 2 h ago" in legend and "in use" in legend and "not working" in legend
     assert not dash_duo.find_element(f"#{ids.MAP_BAND_LEGEND}").is_displayed()
     until(lambda: "map=live" in dash_duo.driver.execute_script("return window.location.search"), timeout=10)
+    # Issue 19: a borough click sends the status views nothing (their gates hold), in Live now too.
+    dash_duo.driver.execute_script(RECORD_CALLBACK_REQUESTS)
+    dash_duo.driver.execute_script(CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)
+    until(lambda: "boroughs=E09" in dash_duo.driver.execute_script("return window.location.search"), timeout=20)
+    until(lambda: any(ids.COMPARE_GRAPH in o for o in dash_duo.driver.execute_script("return window.__dashOutputs")),
+          timeout=20)
+    outputs = dash_duo.driver.execute_script("return window.__dashOutputs")
+    assert not [o for o in outputs if ids.MAP_LIVE_LEGEND in o or ids.LIVE_BODY in o], outputs
     # A link in Live now colours the points at load (the gate fires the status callback without a click);
     # zoomed in on central London, where the clusters open into single points.
     dash_duo.driver.get(f"{dash_duo.server_url}/?map=live&lat=51.5100&lon=-0.1300&zoom=14")
