@@ -170,3 +170,27 @@ def test_liv005_figures_on_small_frames_and_the_map_mode_key():
     base = {"bounds": None, "boroughs": set(), "operators": set()}
     assert clean_state({"map": "live"}, **base)["map"] == "live"
     assert clean_state({"map": "<script>"}, **base)["map"] == "bands"
+
+
+def _csv(app, state, kind: str):
+    """The device list CSV callback as dash-renderer calls it (a pattern-matching ALL input, one button clicked)."""
+    key = next(k for k in app.callback_map if k.startswith(f"{ids.LIVE_CSV}."))
+    button = {"type": ids.LIVE_CSV_BUTTON, "kind": kind}
+    body = {"output": key, "outputs": {"id": ids.LIVE_CSV, "property": "data"},
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [{"id": ids.STATE, "property": "data", "value": state}],
+            "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+    return app.server.test_client().post("/_dash-update-component", json=body)
+
+
+def test_liv006_device_csv_for_officers_only(filled, script):
+    db, _ = filled
+    state = _state(script)
+    resp = _csv(create_app(db), state, "busiest")
+    assert resp.status_code == 200
+    download = resp.get_json()["response"][ids.LIVE_CSV]["data"]
+    assert download["filename"].startswith("london-ev-busiest-") and download["content"].count("\n") > 50
+    assert "occupancy" in download["content"].splitlines()[0]
+    public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
+    resp = _csv(public, state, "busiest")  # a crafted request: public mode has no button, and no list either
+    assert resp.status_code == 204 or ids.LIVE_CSV not in (resp.get_json() or {}).get("response", {})
