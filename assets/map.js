@@ -65,6 +65,23 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evmap: {
+            // dash-leaflet reports the map's centre on every click, and Leaflet's pixel-snapped centre is never
+            // exactly the one it was given: forward a move only when it is at least a pixel, so that a click on
+            // a borough sends no view request (issue 19). ``last`` is the view, or the map's first position.
+            moved: function (center, zoom, view, last) {
+                var noUpdate = window.dash_clientside.no_update;
+                if (!center || zoom === undefined || zoom === null) { return noUpdate; }
+                var lat = Array.isArray(center) ? center[0] : center.lat;
+                var lon = Array.isArray(center) ? center[1] : (center.lng !== undefined ? center.lng : center.lon);
+                var was = view && view.zoom !== undefined ? view : last;
+                if (was && was.zoom === zoom) {
+                    var px = 360 / (256 * Math.pow(2, zoom));  // degrees of longitude per pixel at this zoom
+                    if (Math.abs(lon - was.lon) < px && Math.abs(lat - was.lat) < px * Math.cos(lat * Math.PI / 180)) {
+                        return noUpdate;
+                    }
+                }
+                return {lat: lat, lon: lon, zoom: zoom};
+            },
             /* Build the points layer from the columnar points the browser holds, keeping only the chosen
                bands, location types and operators (none chosen = all operators) that are in service at the
                period's end. Rebuilding the data

@@ -17,7 +17,7 @@ from dash import Dash, Input, Output, dcc, html
 from data.db import make_engine
 from data.loader import rollups
 
-OUT = {"key figures": "base-header", "choropleth": "base-map", "time series": "base-series",
+OUT = {"key figures + choropleth": "base-header", "time series": "base-series",
        "hour-of-week": "base-heatmap", "comparison": "base-compare"}
 IN = "base-state"
 
@@ -59,21 +59,17 @@ def create_baseline(df: pd.DataFrame) -> Dash:
     """A Dash app with one callback per panel, each filtering and grouping the raw sessions."""
     df = df.assign(sessions=1)
     app = Dash(__name__)
-    app.layout = html.Div([dcc.Store(id=IN), html.Div(id=OUT["key figures"]), dcc.Store(id=OUT["choropleth"]),
+    app.layout = html.Div([dcc.Store(id=IN), html.Div(id=OUT["key figures + choropleth"]), dcc.Store(id="base-map"),
                            *(dcc.Graph(id=OUT[k]) for k in ("time series", "hour-of-week", "comparison"))])
 
-    @app.callback(Output(OUT["key figures"], "children"), Input(IN, "data"))
-    def header(state):
+    @app.callback(Output(OUT["key figures + choropleth"], "children"), Output("base-map", "data"), Input(IN, "data"))
+    def overview(state):  # one callback, as the app's update_overview
         f = _filtered(df, state)
+        by_borough = f.groupby("gss_code", observed=True)[_metric(f, state)].sum().to_dict()
         if state["boroughs"]:
             f = f[f["gss_code"].isin(state["boroughs"])]
         return [html.Span(f"{len(f):,} sessions"), html.Span(f"{f['kwh'].sum():,.0f} kWh"),
-                html.Span(f"{f['dev'].nunique():,} devices")]
-
-    @app.callback(Output(OUT["choropleth"], "data"), Input(IN, "data"))
-    def choropleth(state):
-        f = _filtered(df, state)
-        return f.groupby("gss_code", observed=True)[_metric(f, state)].sum().to_dict()
+                html.Span(f"{f['dev'].nunique():,} devices")], by_borough
 
     @app.callback(Output(OUT["time series"], "figure"), Input(IN, "data"))
     def series(state):

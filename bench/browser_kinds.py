@@ -36,7 +36,8 @@ def bar(driver, i, dates):
 
 def borough(driver, i, dates):
     """A click on a borough of the choropleth (a DOM click on its SVG path, as Leaflet receives one)."""
-    driver.execute_script(f"""var p = document.querySelectorAll('#{ids.MAP} path.leaflet-interactive')[7];
+    driver.execute_script(f"""var p = document.querySelectorAll(
+        '#{ids.MAP} .leaflet-boroughs-pane path.leaflet-interactive')[7];  // a borough, not a device's circle
         var r = p.getBoundingClientRect();
         p.dispatchEvent(new MouseEvent('click', {{bubbles: true, cancelable: true, view: window,
             clientX: r.left + r.width / 2, clientY: r.top + r.height / 2}}));""")
@@ -58,8 +59,9 @@ def denominator(driver, i, dates):
 
 
 def typed_date(driver, i, dates):
-    """A start date typed into the date picker (its display format, D MMM YYYY) and Enter pressed."""
-    day = dt.date.fromisoformat(dates[0]) + dt.timedelta(days=30 * (1 + i % 2))
+    """A start date typed into the date picker (its display format, D MMM YYYY) and Enter pressed: one or two
+    weeks into the period (a date after the end date is refused by the picker, and sends nothing)."""
+    day = dt.date.fromisoformat(dates[0]) + dt.timedelta(days=7 * (1 + i % 2))
     box = driver.find_element(By.CSS_SELECTOR, "input.dash-datepicker-start-date")
     box.click()
     box.send_keys(Keys.CONTROL, "a")

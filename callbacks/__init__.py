@@ -5,18 +5,16 @@ from __future__ import annotations
 from callbacks import (  # noqa: F401
     availability,
     compare,
+    context,
     context_state,
     deck,
     exports,
-    header,
     live,
     map,
-    peers,
+    overview,
     series,
     share,
     state,
-    targets,
-    where_next,
 )
 from callbacks.registry import register
 

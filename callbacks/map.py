@@ -1,18 +1,14 @@
-"""Map callbacks: the borough choropleth and legend, the device popup, and the browser-side point filter."""
+"""Map callbacks: the device popup and the browser-side point filter (the choropleth is drawn by callbacks/overview.py)."""
 
 from __future__ import annotations
 
 import dash_leaflet as dl
 from dash import ClientsideFunction, Input, Output, State, html, no_update
 
-from callbacks.common import guarded, message, panel, source, validated
+from callbacks.common import guarded, source, validated
 from callbacks.registry import callback, clientside_callback
-from data import metrics
-from figures.mapdata import choropleth_hideout, legend_rows
 from layouts import ids
-from layouts.map_panel import choropleth_legend
-from views import availability, overview
-from views.common import empty_reason
+from views import overview
 
 # Filtering by band, operator, location type or end date re-clusters the points the browser already holds:
 # no request goes to the server and the points are never sent again (assets/map.js, filterPoints).
@@ -27,29 +23,6 @@ clientside_callback(
     Input(ids.POINTS, "data"),
     State(ids.MAP_POINTS, "hideout"),
 )
-
-
-@callback(
-    Output(ids.MAP_BOROUGHS, "hideout"),
-    Output(ids.MAP_LEGEND, "children"),
-    Output(ids.MAP_MESSAGE, "children"),
-    Input(ids.STATE, "data"),
-)
-@guarded(lambda alert: (no_update, [], alert))
-@panel
-def update_choropleth(src, state):
-    """Colour boroughs by the metric in quintile classes; outline the selected ones."""
-    selected = tuple(state["boroughs"])
-    reason = empty_reason(state) or availability.unavailable(availability.offer(src), state)
-    if reason:
-        return {"vals": {}, "breaks": [], "sel": list(selected), "text": {}}, [], message(reason)
-    metric, denom = state["metric"], state["denominator"]
-    ranked, hover, has_shapes = overview.choropleth(src, state)
-    hideout = choropleth_hideout(ranked, hover, selected)
-    if not has_shapes:  # no boundaries loaded: no choropleth, so no legend for it
-        return hideout, [], None
-    rows = legend_rows(hideout["breaks"], lambda v: metrics.fmt_value(metric, v, denom))
-    return hideout, choropleth_legend(metrics.title(metric, denom), rows), None
 
 
 def popup_body(detail: dict) -> html.Div:

@@ -22,6 +22,11 @@ clientside_callback(ClientsideFunction(namespace="evshare", function_name="openL
 # Theme and presentation mode are attributes of <html>: Bootstrap 5.3's data-bs-theme and a "present" class.
 clientside_callback(ClientsideFunction(namespace="evshare", function_name="applyView"),
                     Output(ids.THEME_SINK, "data"), Input(ids.VIEW, "data"))
+# The map's position reaches the view only when it moved by a pixel or more (assets/map.js, evmap.moved): a
+# click reports the centre again, a few metres from the one it was given, and must not cost a request.
+clientside_callback(ClientsideFunction(namespace="evmap", function_name="moved"),
+                    Output(ids.MAP_MOVED, "data"), Input(ids.MAP, "center"), Input(ids.MAP, "zoom"),
+                    State(ids.VIEW, "data"), State(ids.MAP_MOVED, "data"), prevent_initial_call=True)
 
 
 @callback(
@@ -30,8 +35,7 @@ clientside_callback(ClientsideFunction(namespace="evshare", function_name="apply
     Output(ids.MAP, "viewport"),
     Output(ids.THEME_TOGGLE, "value"),
     Input(ids.LINK_OPENED, "data"),
-    Input(ids.MAP, "center"),
-    Input(ids.MAP, "zoom"),
+    Input(ids.MAP_MOVED, "data"),
     Input(ids.PRESENT_TOGGLE, "n_clicks"),
     Input(ids.PRESENT_EXIT, "n_clicks"),
     Input(ids.THEME_TOGGLE, "value"),
@@ -39,11 +43,13 @@ clientside_callback(ClientsideFunction(namespace="evshare", function_name="apply
     State(ids.STATE, "data"),
     prevent_initial_call=True,
 )
-def update_view(opened, center, zoom, _present, _exit, dark, view, state):
+def update_view(opened, map_move, _present, _exit, dark, view, state):
     """The only writer of the view; a link that moves the map sets the map's viewport. The link follows a view
     changed here (an opened link's link is written by update_state, which knows its new selection)."""
     old = urlstate.clean_view(view or {})
-    new = next_view(old, ctx.triggered_id, opened_query(opened), center, zoom, dark)
+    map_move = map_move or {}
+    new = next_view(old, ctx.triggered_id, opened_query(opened), [map_move.get("lat"), map_move.get("lon")],
+                    map_move.get("zoom"), dark)
     if new == old and view is not None:
         return no_update, no_update, no_update, no_update
     opening = ctx.triggered_id == ids.LINK_OPENED

@@ -27,6 +27,7 @@ FILTER_CLEAR = "filter-clear"
 
 # Map panel
 MAP = "map-map"
+MAP_MOVED = "map-moved"  # the map's centre and zoom, only when moved by more than a pixel (assets/map.js)
 MAP_POINTS = "map-points"
 MAP_BOROUGHS = "map-boroughs"
 MAP_POPUP = "map-popup"
@@ -95,6 +96,7 @@ TARGETS_MESSAGE = "targets-message"
 TARGETS_TRACK = "targets-track"  # the measure tracked: all public devices or rapid (state key "track")
 TARGETS_BASIS = "targets-basis"  # a borough's share by population or plug-in vehicles (state key "basis")
 TARGETS_TABLE = "targets-table"
+TARGETS_TABLE_DETAILS = "targets-table-details"
 TARGETS_SUMMARY = "targets-summary"
 TARGETS_CSV = "targets-csv"
 TARGETS_DOWNLOAD = "targets-download"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash_leaflet as dl
-from dash import html
+from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from layouts import ids
@@ -11,6 +11,7 @@ from layouts.live_panel import live_map_parts, map_mode_switch
 
 ns = Namespace("evmap", "map")
 LONDON_CENTRE = (51.49, -0.11)
+LONDON_ZOOM = 10
 
 
 def band_legend(hideout: dict) -> html.Div:
@@ -52,8 +53,9 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
         html.Div([html.H2("Charge points"), map_mode_switch(mode), html.Span(id=ids.MAP_COUNT, className="map-count")],
                  className="panel-title"),
         html.Div(id=ids.MAP_MESSAGE),
-        dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, minZoom=9, maxZoom=18,
+        dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=LONDON_ZOOM, minZoom=9, maxZoom=18,
                className="map", attributionControl=bool(tile_url)),
+        dcc.Store(id=ids.MAP_MOVED, data={"lat": LONDON_CENTRE[0], "lon": LONDON_CENTRE[1], "zoom": LONDON_ZOOM}),
         band_legend(points_hideout),
         *live_map_parts(),
         html.P("Click a borough to select it (click again to deselect). Click a device for its details.",

@@ -8,6 +8,7 @@ from dash import dcc, html
 from figures.theme import TRACKER_HEIGHT
 from layouts import ids
 from layouts.series_panel import GRAPH_CONFIG
+from layouts.summary_table import lazy_details
 
 TRACK_OPTIONS = [{"label": "All public devices", "value": "dft_total"}, {"label": "Rapid", "value": "dft_rapid"}]
 BASIS_OPTIONS = [{"label": "By residents", "value": "population"},
@@ -45,8 +46,7 @@ def targets_panel(state: dict) -> html.Section:
         html.Div(id=ids.TARGETS_MESSAGE),
         graph(ids.TARGETS_GRAPH, ids.TARGETS_WRAP, ids.TARGETS_SUMMARY, TRACKER_HEIGHT, "london-ev-2030-tracker"),
         html.Div(id=ids.TARGETS_SUMMARY, className="chart-summary"),
-        html.Details([html.Summary("Each borough's share of the target and its gap"),
-                      html.Div(id=ids.TARGETS_TABLE)]),
+        lazy_details(ids.TARGETS_TABLE_DETAILS, ids.TARGETS_TABLE, "each borough's share of the target and its gap"),
     ], className="panel targets-panel", **{"aria-label": "London's 2030 target"})
 
 

@@ -84,7 +84,7 @@ def next_view(view: dict, trigger, search, center, zoom, dark) -> dict:
     view = urlstate.clean_view(view or {})
     if trigger == ids.LINK_OPENED:
         return link_view(search)
-    if trigger == ids.MAP:
+    if trigger == ids.MAP_MOVED:
         return urlstate.clean_view({**view, **{k: v for k, v in _map_view(center, zoom).items() if v is not None}})
     if trigger == ids.PRESENT_TOGGLE:
         return {**view, "present": not view["present"]}

@@ -16,7 +16,7 @@ import pytest
 from bench.ingest import store_ceiling
 
 ROOT = Path(__file__).resolve().parents[1]
-PANELS = {"key figures", "choropleth", "time series", "hour-of-week", "comparison"}
+PANELS = {"key figures + choropleth", "time series", "hour-of-week", "comparison"}
 
 
 @pytest.mark.redis

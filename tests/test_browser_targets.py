@@ -97,6 +97,10 @@ def test_tgb001_tracker_and_where_next_from_the_real_files(context_app):
     assert len(duo.find_elements(f"#{ids.WHERE_GRAPH} .bars .point")) == 33
     assert len(duo.find_elements(f"#{ids.WHERE_GRAPH} .bars .point text")) == 33  # the figure on every bar
     assert "225 residents per public charging device" in _text(duo, ids.WHERE_GRAPH)
+    # the share table is built only when its <details> opens (issue 19), then has every borough
+    assert duo.find_elements(f"#{ids.TARGETS_TABLE} tbody tr") == []
+    _click(duo, f"#{ids.TARGETS_TABLE_DETAILS} summary")
+    until(lambda: len(duo.find_elements(f"#{ids.TARGETS_TABLE} tbody tr")) == 33, timeout=45)
     # the rapid target, by plug-in vehicles: the controls set the state, and the link carries it
     _click(duo, f"#{ids.TARGETS_TRACK} input[value='dft_rapid']")
     duo.wait_for_contains_text(f"#{ids.TARGETS_SUMMARY}", "London had 1,431 rapid charging devices in Jul 2025",

@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from bench.dash_http import post
-from callbacks import compare, header, series
+from callbacks import compare, overview, series
 from layouts import ids
 from state.reducers import MIRRORED, reduce_state
 from state.selection import default_state
@@ -64,18 +64,17 @@ def test_cbk002_panels_called_directly_follow_the_state(dash_app):
         assert not hidden and len(line["data"]) == 6  # five largest boroughs and London
         line, *_ = series.update_series(picked)
         assert len(line["data"]) == 2
-        cards = header.update_key_figures(picked)
+        cards = overview.update_key_figures(picked)
         assert "Devices" in json.dumps(cards[1].to_plotly_json(), default=str)
 
 
 def test_cbk007_the_choropleth_legend_shows_only_when_boundaries_are_loaded(demo_sqlite, shared_data):
-    from callbacks import map as map_callbacks
     from tests.conftest import run_loader
 
     app = create_app(demo_sqlite)
     state = _state(app)
     with app.server.test_request_context():
-        hideout, legend, _ = map_callbacks.update_choropleth(state)
+        hideout, legend, _ = overview.update_choropleth(state)
         assert legend == [] and len(hideout["vals"]) == 33  # the demo alone has no boundaries
     run_loader(demo_sqlite, "load", "boundaries", str(shared_data / "london_boroughs_simplified.geojson"))
     with app.server.test_request_context():
@@ -84,7 +83,7 @@ def test_cbk007_the_choropleth_legend_shows_only_when_boundaries_are_loaded(demo
         cache.clear()  # data_version is cached for 5 s; the load rolled it over
     state = _state(app)
     with app.server.test_request_context():
-        hideout, legend, _ = map_callbacks.update_choropleth(state)
+        hideout, legend, _ = overview.update_choropleth(state)
         assert len(legend) == 6 and "–" in str(legend[1].children)  # a title and five quintile classes
 
 
@@ -162,6 +161,6 @@ def test_cbk008_an_empty_store_shows_plain_messages_not_failures(sqlite_url):
     run_loader(sqlite_url, "migrate")
     app = create_app(sqlite_url)
     assert "No usage data is loaded yet" in app.server.test_client().get("/_dash-layout").get_data(as_text=True)
-    for output in (ids.HEADER_FIGURES, ids.COMPARE_GRAPH, ids.SERIES_GRAPH, ids.SERIES_HEATMAP, ids.MAP_BOROUGHS):
+    for output in (ids.HEADER_FIGURES, ids.COMPARE_GRAPH, ids.SERIES_GRAPH, ids.SERIES_HEATMAP):  # the first: + map
         resp = post(app, output, {f"{ids.STATE}.data": default_state(None)}, [f"{ids.STATE}.data"])
         assert resp.status_code == 200 and "could not be drawn" not in resp.get_data(as_text=True), output

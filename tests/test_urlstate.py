@@ -62,7 +62,7 @@ def test_url005_the_state_reducer_takes_the_whole_selection_from_a_link():
 
 def test_url006_view_reducer_map_buttons_and_link():
     view = urlstate.clean_view({})
-    moved = next_view(view, ids.MAP, None, [51.52345678, -0.2], 13, False)
+    moved = next_view(view, ids.MAP_MOVED, None, [51.52345678, -0.2], 13, False)
     assert (moved["lat"], moved["lon"], moved["zoom"]) == (51.5235, -0.2, 13)
     assert next_view(view, ids.PRESENT_TOGGLE, None, None, None, False)["present"] is True
     assert next_view({**view, "present": True}, ids.PRESENT_EXIT, None, None, None, False)["present"] is False

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from tests.attack.web_apps import make_app
+from tests.attack.web_apps import make_app, overview_call
 from tests.conftest import PG_ADMIN_URL, run_loader
 
 pytestmark = pytest.mark.postgres
@@ -40,12 +40,6 @@ def second_pg():
     admin.dispose()
 
 
-def _call(state: dict) -> dict:
-    # update_header: the key figures and the presentation banner in one callback (issue 19)
-    return {"output": "..header-figures.children...present-banner.children..",
-            "outputs": [{"id": "header-figures", "property": "children"}, {"id": "present-banner", "property": "children"}],
-            "inputs": [{"id": "app-state", "property": "data", "value": state}], "changedPropIds": []}
-
 
 def _card(node, card_id: str):
     """The text of one key-figure card in a response's component tree."""
@@ -61,7 +55,7 @@ def _card(node, card_id: str):
 
 
 def _figures(client, state: dict) -> tuple[str, str]:
-    resp = client.post(URL, json=_call(state))
+    resp = client.post(URL, json=overview_call(state))
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
     tree = resp.get_json()["response"]["header-figures"]["children"]
     return _card(tree, "kf-devices"), _card(tree, "kf-sessions")

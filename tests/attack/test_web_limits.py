@@ -21,6 +21,7 @@ from state.urlstate import parse_query
 from tests.attack.web_apps import (
     make_app,
     module_demo_db,  # noqa: F401 - the demo_db fixture
+    overview_call,
 )
 from tests.hosted_server import Gunicorn, hosted_env
 from web.security import MAX_BODY_BYTES
@@ -29,18 +30,12 @@ URL = "/_dash-update-component"
 BOROUGHS = [f"E0900000{i}" for i in range(1, 10)] + [f"E090000{i}" for i in range(10, 34)]
 
 
-def _state_call(state: dict) -> dict:
-    # update_header: the key figures and the presentation banner in one callback (issue 19)
-    return {"output": "..header-figures.children...present-banner.children..",
-            "outputs": [{"id": "header-figures", "property": "children"}, {"id": "present-banner", "property": "children"}],
-            "inputs": [{"id": "app-state", "property": "data", "value": state}], "changedPropIds": []}
-
 
 def test_web_lim001_a_body_over_the_limit_is_413_in_process(demo_db):
     client = make_app({"DATABASE_URL": demo_db, "APP_MODE": "public", "RATELIMIT_ENABLED": "0"}).server.test_client()
-    small = client.post(URL, json=_state_call({"boroughs": BOROUGHS[:2]}))
+    small = client.post(URL, json=overview_call({"boroughs": BOROUGHS[:2]}))
     assert small.status_code == 200, small.get_data(as_text=True)[:300]
-    big = _state_call({"boroughs": BOROUGHS * 20_000})  # ~8 MB of borough codes
+    big = overview_call({"boroughs": BOROUGHS * 20_000})  # ~8 MB of borough codes
     body = json.dumps(big)
     assert len(body) > MAX_BODY_BYTES
     resp = client.post(URL, data=body, content_type="application/json")

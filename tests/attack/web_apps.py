@@ -42,6 +42,17 @@ def sign_in(client, user: str = USER, password: str = PASSWORD, nxt: str = "/", 
                        **kwargs)
 
 
+OVERVIEW_OUTPUTS = (("header-figures", "children"), ("present-banner", "children"), ("map-boroughs", "hideout"),
+                    ("map-legend", "children"), ("map-message", "children"))
+
+
+def overview_call(state: dict) -> dict:
+    """The body of update_overview's request (key figures, banner, choropleth: one callback, issue 19) for a state."""
+    return {"output": "." + "".join(f".{i}.{p}.." for i, p in OVERVIEW_OUTPUTS),
+            "outputs": [{"id": i, "property": p} for i, p in OVERVIEW_OUTPUTS],
+            "inputs": [{"id": "app-state", "property": "data", "value": state}], "changedPropIds": []}
+
+
 def callback_bodies(client) -> list[dict]:
     """A well-formed body for every server callback with plain ids (values None), from /_dash-dependencies."""
     bodies = []
