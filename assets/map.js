@@ -40,6 +40,10 @@
             pointToLayer: function (feature, latlng) {
                 var h = ctx(arguments).hideout || {};
                 var colour = (h.colours || [])[feature.properties.b] || "#666666";
+                if (h.live && h.live.c) {  // Live now (issue 15): a device without a known status is unknown
+                    var k = h.live.c[feature.properties.d];
+                    colour = h.live.colours[k === undefined ? h.live.unknown : k];
+                }
                 return L.circleMarker(latlng, {
                     radius: 7, fillColor: colour, color: "#ffffff", weight: 1.5, fillOpacity: 0.95
                 });

@@ -13,11 +13,9 @@ from pathlib import Path
 import redis
 import requests
 
-from bench.dashboard import ASYNC_CHUNKS, FULL_PLOTLY, PANELS, _find_store, p95
+from bench.dashboard import ASYNC_CHUNKS, FULL_PLOTLY, PANELS, _find_store, inputs_for, p95
 from layouts import ids
 from tests.hosted_server import Gunicorn, hosted_env, sign_in
-
-STATE = f"{ids.STATE}.data"
 
 
 def gz(data: bytes) -> int:
@@ -50,11 +48,14 @@ class LiveApp:
         key = dep["output"]
         outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in key.strip(".").split("...")]
 
-        def spec(items):
-            return [{**i, "value": state if f"{i['id']}.{i['property']}" == STATE else None} for i in items]
+        values = inputs_for(state)
 
+        def spec(items):
+            return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+
+        changed = [f"{i['id']}.{i['property']}" for i in dep["inputs"] if f"{i['id']}.{i['property']}" in values]
         return {"output": key, "outputs": outs if key.startswith("..") else outs[0], "inputs": spec(dep["inputs"]),
-                "state": spec(dep["state"]), "changedPropIds": [STATE]}
+                "state": spec(dep["state"]), "changedPropIds": changed}
 
     def post(self, body: dict, session: requests.Session | None = None) -> tuple[float, bytes]:
         t0 = time.perf_counter()

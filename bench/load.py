@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from bench.dashboard import PANELS, p95
+from bench.dashboard import INTERACTION, p95
 from bench.live import LiveApp
 from tests.hosted_server import sign_in
 
@@ -19,7 +19,7 @@ def _officer(live: LiveApp, session: requests.Session, sample: list[dict], seed:
     rng = random.Random(seed)
     while time.monotonic() < stop:
         state = rng.choice(sample)
-        for output_id in PANELS:
+        for output_id in INTERACTION:
             try:
                 ms, _ = live.post(live.body(output_id, state), session=session)
                 times.append(ms)

@@ -9,6 +9,7 @@ from callbacks import (  # noqa: F401
     context_state,
     deck,
     exports,
+    live,
     map,
     overview,
     series,

@@ -26,6 +26,7 @@ from state.reducers import MIRRORED, link_view, opened_query, reduce_state
     Input(ids.FILTER_METRIC, "value"),
     Input(ids.FILTER_DENOMINATOR, "value"),
     Input(ids.SERIES_GRANULARITY, "value"),
+    Input(ids.MAP_MODE, "value"),
     Input(ids.FILTER_CLEAR, "n_clicks"),
     Input(ids.MAP_BOROUGHS, "n_clicks"),
     Input(ids.COMPARE_GRAPH, "clickData"),
@@ -38,14 +39,14 @@ from state.reducers import MIRRORED, link_view, opened_query, reduce_state
 )
 @guarded(lambda _alert: (no_update,) * (4 + len(MIRRORED)))  # the panels show their own banners
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
-                 granularity, _clear, _map_clicks, bar_click, relayout, opened, map_click, state, view):
+                 granularity, map_mode, _clear, _map_clicks, bar_click, relayout, opened, map_click, state, view):
     """Reduce, validate, mirror the result into every control that does not show it yet, and write the link
     (here, not in a callback of its own: one request and one waterfall level fewer per interaction)."""
     search = opened_query(opened)
     inputs = {"start_date": start_date, "end_date": end_date, ids.FILTER_BANDS: bands,
               ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators, ids.FILTER_BOROUGHS: boroughs,
               ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator, ids.SERIES_GRANULARITY: granularity,
-              ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout, ids.LINK_OPENED: search}
+              ids.MAP_MODE: map_mode, ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout, ids.LINK_OPENED: search}
     old = validated(state)
     new = validated(reduce_state(old, ctx.triggered_id, inputs))
     if new == old:
@@ -54,7 +55,7 @@ def update_state(start_date, end_date, bands, locations, operators, boroughs, me
     view = link_view(search) if ctx.triggered_id == ids.LINK_OPENED else urlstate.clean_view(view or {})
     shown = {ids.FILTER_BANDS: bands, ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators or [],
              ids.FILTER_BOROUGHS: boroughs or [], ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator,
-             ids.SERIES_GRANULARITY: granularity}
+             ids.SERIES_GRANULARITY: granularity, ids.MAP_MODE: map_mode}
     return (new, urlstate.to_query(new, view),
             new["from"] if new["from"] != start_date else no_update,
             new["to"] if new["to"] != end_date else no_update,

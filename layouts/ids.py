@@ -134,3 +134,18 @@ SERIES_TABLE = "series-table"
 SERIES_TABLE_DETAILS = "series-table-details"
 SERIES_HEATMAP_TABLE = "series-heatmap-table"
 SERIES_HEATMAP_TABLE_DETAILS = "series-heatmap-table-details"
+
+# Issue 15, live status: the map's mode switch and legend, and the status panel (built only while open)
+MAP_MODE = "map-mode"
+MAP_LIVE_LEGEND = "map-live-legend"
+MAP_BAND_LEGEND = "map-band-legend"
+LIVE_GATE = "live-gate"  # {"map": mode}: changes only when the mode does (assets/live.js)
+LIVE_PANEL_GATE = "live-panel-gate"  # the state, only while the status panel is open
+LIVE_TICK = "live-tick"  # re-reads the statuses every minute while the map is in Live now
+LIVE_DETAILS = "live-details"
+LIVE_BODY = "live-body"
+LIVE_RAPID_GRAPH = "live-rapid-graph"
+LIVE_BOROUGH_GRAPH = "live-borough-graph"
+LIVE_LIST = "live-list"  # dict id factory: live_list(kind) -> {"type": LIVE_LIST, "kind": kind}
+LIVE_CSV_BUTTON = "live-csv-button"
+LIVE_CSV = "live-csv"

@@ -7,6 +7,7 @@ from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from layouts import ids
+from layouts.live_panel import live_map_parts, map_mode_switch
 from layouts.loading import updating
 
 ns = Namespace("evmap", "map")
@@ -22,7 +23,7 @@ def band_legend(hideout: dict) -> html.Div:
     """Power band colours for the points."""
     items = [html.Span([html.I(className="dot", style={"background": c}), b])
              for b, c in zip(hideout["bands"], hideout["colours"], strict=True)]
-    return html.Div(items, className="band-legend")
+    return html.Div(items, className="band-legend", id=ids.MAP_BAND_LEGEND)
 
 
 def choropleth_legend(title: str, rows: list[tuple[str, str]]) -> list:
@@ -35,7 +36,7 @@ def choropleth_legend(title: str, rows: list[tuple[str, str]]) -> list:
 
 
 def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: dict,
-              points_hideout: dict) -> html.Section:
+              points_hideout: dict, mode: str = "bands") -> html.Section:
     """The map; without TILE_URL (or offline) the plain background of .leaflet-container shows."""
     layers = []
     if tile_url:
@@ -55,11 +56,11 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
     ]
     has_shapes = bool(boroughs_geojson.get("features"))
     return html.Section([
-        html.Div([html.H2("Charge points"), html.Span(id=ids.MAP_COUNT, className="map-count"), dcc.RadioItems(
-            id=ids.MAP_LAYERS, value="points", inline=True, className="radios",
-            options=[{"label": "Points and boroughs", "value": "points"},
-                     {"label": "Boroughs only", "value": "boroughs", "disabled": not has_shapes}])],
-            className="panel-title"),
+        html.Div([html.H2("Charge points"), map_mode_switch(mode), html.Span(id=ids.MAP_COUNT, className="map-count"),
+                  dcc.RadioItems(id=ids.MAP_LAYERS, value="points", inline=True, className="radios",
+                                 options=[{"label": "Points and boroughs", "value": "points"},
+                                          {"label": "Boroughs only", "value": "boroughs", "disabled": not has_shapes}])],
+                 className="panel-title"),
         html.Div(id=ids.MAP_MESSAGE),
         updating(dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, bounds=LONDON_BOUNDS,
                         boundsOptions={"padding": [FIT_PADDING, FIT_PADDING]}, zoomSnap=ZOOM_SNAP, minZoom=MIN_ZOOM,
@@ -69,5 +70,6 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
                                           "fit": LONDON_BOUNDS, "map": ids.MAP, "padding": FIT_PADDING,
                                           "snap": ZOOM_SNAP, "minZoom": MIN_ZOOM}),
         band_legend(points_hideout),
+        *live_map_parts(),
         html.P(CLICK_HINT if has_shapes else NO_SHAPES_HINT, className="hint"),
     ], id=ids.MAP_PANEL, className="panel map-panel", **{"aria-label": "Map of charge points"})

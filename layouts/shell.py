@@ -8,6 +8,7 @@ from layouts import ids
 from layouts.compare_panel import compare_panel
 from layouts.filters import filter_bar
 from layouts.header import header, metric_help
+from layouts.live_panel import live_panel
 from layouts.map_panel import map_panel
 from layouts.peers_panel import peers_panel
 from layouts.series_panel import series_panel
@@ -33,9 +34,11 @@ def shell(ctx: dict) -> html.Div:
                    {"metrics": ctx.get("metric_reasons"), "denominators": ctx.get("denominator_reasons")}),
         metric_help(),
         html.Main([
-            map_panel(ctx["tile_url"], ctx["tile_attribution"], ctx["borough_features"], ctx["points_hideout"]),
+            map_panel(ctx["tile_url"], ctx["tile_attribution"], ctx["borough_features"], ctx["points_hideout"],
+                      state.get("map", "bands")),
             series_panel(state["granularity"], events_toggle(state["events"])),
             compare_panel(),
+            live_panel(),
             targets_panel(state),
             where_next_panel(),
             peers_panel(),

@@ -16,7 +16,7 @@ from state import selection, urlstate
 CONTROL_KEYS = {  # control id -> state key it sets directly
     ids.FILTER_BANDS: "bands", ids.FILTER_LOCATIONS: "locations", ids.FILTER_OPERATORS: "operators",
     ids.FILTER_BOROUGHS: "boroughs", ids.FILTER_METRIC: "metric", ids.FILTER_DENOMINATOR: "denominator",
-    ids.SERIES_GRANULARITY: "granularity",
+    ids.SERIES_GRANULARITY: "granularity", ids.MAP_MODE: "map",
 }
 MIRRORED = tuple(CONTROL_KEYS.items())  # every control shows the state: a later URL or deck input needs only this
 

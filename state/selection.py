@@ -23,6 +23,7 @@ GRANULARITY_CHOICES = ("auto", "day", "week", "month")
 CONTEXT_CHOICES = {"track": tuple(TARGET_MEASURES), "basis": TARGET_BASES, "events": EVENT_DISPLAY}
 CONTEXT_DEFAULTS = {key: choices[0] for key, choices in CONTEXT_CHOICES.items()}
 DEFAULT_SPAN_DAYS = 364
+MAP_MODES = ("bands", "live")  # the map's points by power band, or "Live now" by status (issue 15)
 
 
 def default_state(bounds: tuple[str, str] | None, period: tuple[str, str] | None = None,
@@ -39,7 +40,7 @@ def default_state(bounds: tuple[str, str] | None, period: tuple[str, str] | None
             "operators": [], "locations": list(LOCATION_TYPES),
             "metric": metric if metric in metrics.METRICS else metrics.DEFAULT_METRIC,
             "denominator": denominator if denominator in metrics.DENOMINATORS else metrics.DEFAULT_DENOMINATOR,
-            "granularity": "auto", **CONTEXT_DEFAULTS}
+            "granularity": "auto", "map": MAP_MODES[0], **CONTEXT_DEFAULTS}
 
 
 def _iso(value, fallback: str) -> str:
@@ -82,6 +83,7 @@ def clean_state(raw, *, bounds, boroughs, operators, period=None, metric=None, d
         "denominator": raw.get("denominator") if raw.get("denominator") in metrics.DENOMINATORS
         else base["denominator"],
         "granularity": raw.get("granularity") if raw.get("granularity") in GRANULARITY_CHOICES else "auto",
+        "map": raw.get("map") if raw.get("map") in MAP_MODES else MAP_MODES[0],
         **{k: raw.get(k) if raw.get(k) in choices else CONTEXT_DEFAULTS[k] for k, choices in CONTEXT_CHOICES.items()},
     }
 

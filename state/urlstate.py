@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, quote, urlencode
 from state.selection import clean_state
 
 LIST_KEYS = ("boroughs", "bands", "operators", "locations")
-SCALAR_KEYS = ("from", "to", "metric", "denominator", "granularity", "track", "basis", "events")
+SCALAR_KEYS = ("from", "to", "metric", "denominator", "granularity", "track", "basis", "events", "map")
 STATE_KEYS = ("boroughs", "from", "to", "bands", "operators", "locations", "metric", "denominator", "granularity",
-              "track", "basis", "events")
+              "track", "basis", "events", "map")
 VIEW_KEYS = ("lat", "lon", "zoom", "theme", "present")
 THEMES = ("light", "dark")
 DEFAULT_VIEW = {"lat": 51.49, "lon": -0.11, "zoom": 10, "theme": "light", "present": False}

@@ -48,7 +48,7 @@ def _full_state(db: str) -> tuple[dict, dict]:
     state = {"boroughs": [WESTMINSTER, KENSINGTON], "from": lo, "to": hi, "bands": ["slow", "rapid"],
              "operators": [operator], "locations": ["on-street", "destination"], "metric": "energy",
              "denominator": "per_100k", "granularity": "month", "track": "dft_rapid", "basis": "plugin_vehicles",
-             "events": "off"}
+             "events": "off", "map": "bands"}
     return state, {"lat": 51.5, "lon": -0.15, "zoom": 12, "theme": "dark", "present": False}
 
 

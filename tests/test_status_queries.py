@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from bench.ocpi_fake import Handler, Script, london_points, serve
+from bench.ocpi_fake import Script, london_points
 from data import schema
 from data import status_queries as q
-from tests.watch_util import faults, london_store, run_day, truth_minutes
+from tests.watch_util import filled_store, truth_minutes
 
 WORKING = ("in_use", "available", "reserved")
 
@@ -30,12 +30,7 @@ def script(shared_data):
 
 @pytest.fixture
 def filled(store_url, shared_data, script, request):
-    httpd, base = serve(script, page=40)
-    Handler.faults = faults(script)
-    engine = london_store(store_url, shared_data, request)
-    run_day(engine, script, base)
-    httpd.shutdown()
-    httpd.server_close()
+    engine = filled_store(store_url, shared_data, script, request)
     with engine.connect() as conn:
         devices = pd.read_sql(select(schema.devices), conn).set_index("device_id")
     return store_url, devices

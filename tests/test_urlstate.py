@@ -17,7 +17,7 @@ KNOWN = {"bounds": BOUNDS, "boroughs": CODES, "operators": OPERATORS}
 STATE = {"boroughs": ["E09000020", "E09000033"], "from": "2025-01-01", "to": "2025-06-30", "bands": ["rapid", "ultra"],
          "operators": ["Shell Recharge"], "locations": ["on-street", "en-route"], "metric": "utilisation",
          "denominator": "per_device", "granularity": "week", "track": "dft_rapid", "basis": "plugin_vehicles",
-         "events": "off"}
+         "events": "off", "map": "live"}
 VIEW = {"lat": 51.5012, "lon": -0.1234, "zoom": 12.0, "theme": "dark", "present": True}
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from bench.ocpi_fake import Handler, Script, secs
+from bench.ocpi_fake import Handler, Script, secs, serve
 from data import schema
 from data.loader import status_derive
 from data.loader.watch import Watcher
@@ -123,3 +123,14 @@ def history(engine) -> list[tuple]:
     c = schema.status_changes
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(select(c).order_by(c.c.device_id, c.c.from_time))]
+
+
+def filled_store(url: str, shared_data, script: Script, request, page: int = 40):
+    """A store the watcher filled from the scripted day behind the fake server, with its faults."""
+    httpd, base = serve(script, page=page)
+    Handler.faults = faults(script)
+    engine = london_store(url, shared_data, request)
+    run_day(engine, script, base)
+    httpd.shutdown()
+    httpd.server_close()
+    return engine

@@ -1,0 +1,196 @@
+"""Live status in the dashboard (issue 15 item 4): the views on a store the watcher filled from the scripted
+day (SQLite and PostgreSQL), the callbacks through /_dash-update-component, public mode's hiding of devices,
+and plain sentences on a store without status history."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+import config
+from app import create_app
+from bench.dash_http import post
+from bench.ocpi_fake import Script, london_points
+from data import schema
+from data import status_queries as sq
+from layouts import ids
+from state.selection import default_state
+from tests.watch_util import filled_store
+from views import live
+from views.common import Source
+
+
+@pytest.fixture(scope="module")
+def script(shared_data):
+    return Script(london_points(shared_data), evses=120, seed=7)
+
+
+@pytest.fixture
+def filled(store_url, shared_data, script, request):
+    engine = filled_store(store_url, shared_data, script, request)
+    with engine.connect() as conn:
+        last = conn.execute(select(schema.status_feeds.c.last_good_poll)).scalars().all()
+    return store_url, max(last)
+
+
+@pytest.fixture
+def app_context(filled):
+    """The views read through the app's cache: an app on the filled store, its context pushed."""
+    with create_app(filled[0]).server.app_context():
+        yield
+
+
+def _state(script) -> dict:
+    day = script.day.date().isoformat()
+    return {**default_state((day, day)), "from": day, "to": day}
+
+
+def _src(db: str, min_count: int = 0) -> Source:
+    from data import queries
+    return Source(db, queries.read_version(db), min_count)
+
+
+def test_liv001_views_on_a_filled_store(filled, script, app_context):
+    db, last = filled
+    src, state = _src(db), _state(script)
+    boroughs, rapid, reason = live.aggregates(src, state)
+    assert reason is None
+    expect = sq.minutes(db, state["from"], state["to"], by="borough").set_index("borough")
+    got = boroughs.set_index("borough")
+    assert got["occupancy"].to_dict() == pytest.approx(expect["occupancy"].to_dict())
+    assert set(got["name"]) <= set(got["name"]) and not got["name"].str.startswith("E09").any()  # names, not codes
+    want = sq.rapid_reliability(db, state["from"], state["to"]).set_index("operator")
+    assert rapid.set_index("operator")["reliability"].to_dict() == pytest.approx(want["reliability"].to_dict())
+    ops = live.operators(src, state).set_index("operator")
+    want_ops = sq.minutes(db, state["from"], state["to"], by="operator").set_index("operator")
+    assert ops["reliability"].to_dict() == pytest.approx(want_ops["reliability"].to_dict())
+    # Fresh feeds: every device has a class, and it is the status query's; the legend says each feed's age.
+    shown = live.live_map(src, last + timedelta(minutes=2))
+    cur = sq.current_status(db, (last + timedelta(minutes=2)).isoformat())
+    assert shown["codes"] == {d: live.LIVE_CLASSES.index(c) for d, c in zip(cur["device_id"], cur["live"], strict=True)}
+    assert {"available", "in use"} <= {live.LIVE_CLASSES[k] for k in shown["codes"].values()}
+    assert [t for t, stale in shown["feeds"]] == ["Feed a: updated 2 min ago", "Feed b: updated 2 min ago"]
+    # A day later both feeds are stale: every device unknown, never available, and the legend says so.
+    later = live.live_map(src, last + timedelta(days=1))
+    assert set(later["codes"].values()) == {live.LIVE_CLASSES.index("unknown")}
+    assert all(stale and "stale, last updated 1 day ago" in t for t, stale in later["feeds"])
+    # The officer lists: worst rapid first, busiest first, least used first.
+    now = last + timedelta(minutes=2)
+    worst, _ = live.device_list(src, state, "least_reliable", now)
+    assert worst["reliability"].is_monotonic_increasing and set(worst["power_band"]) <= set(sq.RAPID)
+    busiest, _ = live.device_list(src, state, "busiest", now)
+    least, _ = live.device_list(src, state, "least_used", now)
+    assert busiest["occupancy"].is_monotonic_decreasing and least["occupancy"].is_monotonic_increasing
+    assert busiest["occupancy"].iloc[0] == pytest.approx(sq.by_use(db, state["from"], state["to"], n=1)["occupancy"].iloc[0])
+    none, sentence = live.device_list(src, state, "not_working", now)
+    assert none is None and sentence == "No device has been not working for more than 7 days."
+
+
+def test_liv002_public_mode_shows_aggregates_only(filled, script, app_context):
+    db, last = filled
+    src, state = _src(db, min_count=5), _state(script)
+    boroughs, rapid, reason = live.aggregates(src, state)
+    assert reason is None and "device" not in boroughs and "device" not in rapid
+    small = boroughs["devices"].isna()
+    assert boroughs.loc[small, "occupancy"].isna().all()  # a borough of < 5 devices shows no rate
+    assert live.live_map(src, last)["codes"] == {} and live.live_map(src, last)["message"] == live.PUBLIC_MAP
+    for kind in live.LISTS:
+        assert live.device_list(src, state, kind, last) == (None, live.OFFICERS_ONLY)
+
+
+def _body(app, state) -> str:
+    resp = post(app, ids.LIVE_BODY, {f"{ids.LIVE_PANEL_GATE}.data": state}, [f"{ids.LIVE_PANEL_GATE}.data"])
+    assert resp.status_code == 200
+    return json.dumps(resp.get_json()["response"][ids.LIVE_BODY]["children"])
+
+
+def test_liv003_http_panel_and_map_officer_and_public(filled, script):
+    db, _ = filled
+    state = _state(script)
+    officer = create_app(db)
+    body = _body(officer, state)
+    assert "Rapid networks (50 kW+): reliability by operator" in body and "99 % required" in body
+    assert "Operators: occupancy and reliability" in body
+    assert any(uid in body for uid in script.uid)  # the device lists
+    for title, _ in live.LISTS.values():
+        assert title in body
+    public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
+    body = _body(public, state)
+    assert "Rapid networks" in body and live.OFFICERS_ONLY in body
+    assert not any(uid in body for uid in script.uid)  # no device anywhere in the public panel
+    for app, codes in ((officer, True), (public, False)):
+        resp = post(app, ids.MAP_LIVE_LEGEND, {f"{ids.LIVE_GATE}.data": {"map": "live"}, f"{ids.LIVE_TICK}.n_intervals": None},
+                    [f"{ids.LIVE_GATE}.data"])
+        out = resp.get_json()["response"]
+        patch = json.dumps(out[ids.MAP_POINTS]["hideout"])
+        assert any(uid in patch for uid in script.uid) is codes
+        legend = json.dumps(out[ids.MAP_LIVE_LEGEND]["children"])
+        assert "Live now" in legend and "stale, last updated" in legend  # the scripted day is long past
+        assert ("available (0)" in legend) is codes  # stale feeds: nothing shown as available
+
+
+def test_liv004_a_store_without_status_history_says_so(demo_sqlite):
+    app = create_app(demo_sqlite)
+    with app.server.test_request_context():
+        from callbacks.common import source
+        src = source()
+        state = default_state(("2024-01-01", "2024-12-31"))
+        assert live.aggregates(src, state) == (None, None, live.NO_HISTORY)
+        assert live.live_map(src, pd.Timestamp("2025-01-01").to_pydatetime())["message"] == live.NO_HISTORY
+        assert live.device_list(src, state, "busiest", pd.Timestamp("2025-01-01").to_pydatetime())[1] == live.NO_HISTORY
+    body = _body(app, state)
+    assert live.NO_HISTORY in body and "figure" not in body  # one sentence, no empty axes
+    resp = post(app, ids.MAP_LIVE_LEGEND, {f"{ids.LIVE_GATE}.data": {"map": "live"}, f"{ids.LIVE_TICK}.n_intervals": None},
+                [f"{ids.LIVE_GATE}.data"])
+    legend = json.dumps(resp.get_json()["response"][ids.MAP_LIVE_LEGEND]["children"])
+    assert live.NO_HISTORY in legend and "(0)" not in legend
+
+
+def test_liv005_figures_on_small_frames_and_the_map_mode_key():
+    from figures import live as fig
+    from state.selection import clean_state
+
+    ops = pd.DataFrame({"operator": ["A", "B", "C"], "reliability": [0.995, 0.95, None], "devices": [4, 7, 0]})
+    f = fig.rapid_reliability(ops)
+    f.__class__(f.to_dict())  # every property valid (the builder skips plotly's validation)
+    dots = f.data[0]
+    assert list(dots.y) == ["B", "A"] and list(dots.x) == [95.0, 99.5]  # worst first; no figure for no data
+    assert [s.x0 for s in f.layout.shapes] == [99.0] and "99 % required" in f.layout.annotations[0].text
+    assert dots.marker.color[0] == fig.MISSED and dots.marker.color[1] == fig.MET
+    boroughs = pd.DataFrame({"borough": ["E1", "E2"], "name": ["One", "Two"], "occupancy": [0.2, 0.4],
+                             "reliability": [0.9, 1.0]})
+    g = fig.borough_rates(boroughs)
+    g.__class__(g.to_dict())
+    assert [t.name for t in g.data] == ["Occupancy", "Reliability"] and list(g.data[0].y) == ["One", "Two"]
+    assert set(fig.LIVE_COLOURS).isdisjoint(__import__("figures.theme").theme.CLASS_COLOURS)
+    base = {"bounds": None, "boroughs": set(), "operators": set()}
+    assert clean_state({"map": "live"}, **base)["map"] == "live"
+    assert clean_state({"map": "<script>"}, **base)["map"] == "bands"
+
+
+def _csv(app, state, kind: str):
+    """The device list CSV callback as dash-renderer calls it (a pattern-matching ALL input, one button clicked)."""
+    key = next(k for k in app.callback_map if k.startswith(f"{ids.LIVE_CSV}."))
+    button = {"type": ids.LIVE_CSV_BUTTON, "kind": kind}
+    body = {"output": key, "outputs": {"id": ids.LIVE_CSV, "property": "data"},
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [{"id": ids.STATE, "property": "data", "value": state}],
+            "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+    return app.server.test_client().post("/_dash-update-component", json=body)
+
+
+def test_liv006_device_csv_for_officers_only(filled, script):
+    db, _ = filled
+    state = _state(script)
+    resp = _csv(create_app(db), state, "busiest")
+    assert resp.status_code == 200
+    download = resp.get_json()["response"][ids.LIVE_CSV]["data"]
+    assert download["filename"].startswith("london-ev-busiest-") and download["content"].count("\n") > 50
+    assert "occupancy" in download["content"].splitlines()[0]
+    public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
+    resp = _csv(public, state, "busiest")  # a crafted request: public mode has no button, and no list either
+    assert resp.status_code == 204 or ids.LIVE_CSV not in (resp.get_json() or {}).get("response", {})
