@@ -115,13 +115,22 @@ DEFAULT_DENOMINATOR = "per_100k"
 # Why a metric or denominator cannot be offered: the first kind of data it needs that is not loaded.
 MISSING_DATA = {
     "sessions": "No session data loaded. Load operator sessions (sessions-csv, ocpi-cdrs) to see usage: "
-                "README, Loading real data",
+                "README, Loading real data.",
     "devices": "No devices loaded. Load the registry (ncr) or operator locations (ocpi-locations): "
-               "README, Loading real data",
-    "population": "No population figures loaded. Load them with the population source: README, Loading real data",
+               "README, Loading real data.",
+    "official_counts": "No DfT device counts loaded. Load DfT's quarterly statistics with the dft-devices source: "
+                       "README, Loading real data.",
+    "population": "No population figures loaded. Load them with the population source: README, Loading real data.",
     "plugin_vehicles": "No plug-in vehicle figures loaded. Load DfT licensing data with the plugin-vehicles "
-                       "source: README, Loading real data",
+                       "source: README, Loading real data.",
+    "status": "No live status recorded. Run the OCPI status watcher (python -m data.loader watch): README, Live status.",
+    "boundaries": "No borough boundaries loaded. Load them with the boundaries source: README, Loading real data.",
 }
+
+
+def missing_text(kind: str) -> str:
+    """The sentence an officer reads when a kind of data (data.spans.KINDS) is not loaded."""
+    return MISSING_DATA.get(kind, f"No {kind.replace('_', ' ')} data loaded.")
 
 
 def unavailable(metric_key: str, denom_key: str, kinds_loaded) -> str | None:
@@ -132,7 +141,7 @@ def unavailable(metric_key: str, denom_key: str, kinds_loaded) -> str | None:
     """
     needs = metric(metric_key).needs + denominator_for(metric_key, denom_key).needs
     missing = next((k for k in needs if k not in set(kinds_loaded)), None)
-    return None if missing is None else MISSING_DATA.get(missing, f"No {missing} data loaded")
+    return None if missing is None else missing_text(missing)
 
 
 def metric(key: str) -> Metric:

@@ -15,7 +15,7 @@ from data import metrics, queries
 from data.frames import official_at
 from figures.caption import as_of_text, caption_text
 from figures.mapdata import legend_rows
-from layouts.filters import denominator_options, metric_options
+from layouts.filters import denominator_options, metric_note, metric_options
 from state.selection import clean_state, default_state
 from tests.conftest import run_loader
 from tests.test_queries import ctx  # noqa: F401 - a fixture
@@ -81,6 +81,17 @@ def test_av002_demo_opens_on_usage_over_the_last_year_of_sessions(demo_store):
     assert availability.unavailable(off, state) is None
     before = {**state, "from": off.bounds[0], "to": off.bounds[0]}
     assert off.bounds[0] < off.sessions[0] and availability.unavailable(off, before) == availability.NO_SESSIONS
+
+
+def test_av008_the_demo_says_in_words_what_it_lacks(demo_store):
+    # the demo has no DfT counts: the note under the metrics names them in words, one sentence each
+    off = _offer(demo_store)
+    note = metric_note(availability.metric_reasons(off))
+    assert "No DfT device counts loaded." in note and "official_counts" not in note
+    assert all(metrics.missing_text(kind).endswith(".") for kind in ("devices", "official_counts", "sessions",
+                                                                      "population", "plugin_vehicles", "status",
+                                                                      "boundaries", "something_new"))
+    assert metrics.missing_text("something_new") == "No something new data loaded."
 
 
 def test_av003_provenance_names_each_kind_with_its_own_date_and_when_loaded(public_store):

@@ -101,7 +101,7 @@ def denominator_reasons(off: Offer, metric_key: str) -> dict[str, str | None]:
         elif key == "per_device" and m.stock:
             out[key] = PER_ITSELF
         else:
-            out[key] = metrics.MISSING_DATA.get(missing, f"No {missing} data loaded") if missing else None
+            out[key] = metrics.missing_text(missing) if missing else None
     return out
 
 
