@@ -120,7 +120,7 @@ def test_brw002_clicking_a_borough_on_the_map_updates_the_series_and_the_compari
     # issue 19: six requests: the state, the overview, series, heatmap, comparison, issue 17's three panels in one
     outputs = [c["output"] for c in duo.driver.execute_script("return window.__dashCalls")]
     calls = duo.driver.execute_script("return window.__dashCalls")
-    assert len(outputs) == 6 and len(set(outputs)) == 6, [(c["output"][:40], c["status"]) for c in calls]
+    assert len(outputs) == 6 and len(set(outputs)) == 6, [(c["output"][:40], c["changed"], c["status"]) for c in calls]
     duo.driver.execute_script(CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)  # a second click deselects
     until(lambda: len(_legend(duo)) == 6, timeout=20)
     rows = f"#{ids.COMPARE_TABLE} tbody tr"
