@@ -64,3 +64,25 @@ def test_quarantine_list_and_purge_subcommands(store_url, tmp_path, capsys):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.quarantine)).scalar() == 0
     assert last_run(engine)["rows_quarantined"] == n  # the run log keeps its counts
+
+
+def test_a_small_source_refuses_a_huge_file_before_reading_it(store_url, tmp_path, capsys):
+    # population, DfT counts, plug-in vehicles, targets, events, parking and boundaries read their file whole: a
+    # wrong or hostile file over WHOLE_FILE_MAX is refused by its size, and the store is as it was
+    from data.loader.sources.fetch import WHOLE_FILE_MAX
+
+    engine = new_store(store_url)
+    before = snapshot(engine)
+    path = tmp_path / "population.csv"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("Code,Name,Population,Year\n")
+        row = "E09000001,City of London,8600,2020\n"
+        fh.write(row * (WHOLE_FILE_MAX // len(row) + 1))
+    capsys.readouterr()
+    code = cli(store_url, "load", "population", path)
+    assert code != 0
+    run = last_run(engine)
+    assert code != 0 and run["status"] == "failed" and run["rows_in"] == 0
+    assert "more than the 64 MB this source reads whole" in run["message"]
+    assert "more than the 64 MB this source reads whole" in capsys.readouterr().err
+    assert snapshot(engine) == before

@@ -58,8 +58,20 @@ def _check(location: str, fh: BinaryIO) -> None:
         raise SourceError(f"{location}: this is an HTML page (an error or login page?), not a data file")
 
 
-def read_bytes(location: str, timeout: float = 30.0) -> bytes:
-    """The raw bytes at a path or URL; an HTML page where data was expected is a SourceError."""
+# Sources that read their file whole (the small official tables, boundaries) refuse a file bigger than this: their
+# real files are kilobytes to a few megabytes, and a wrong or hostile 200 MB file must not fill the loader's memory.
+WHOLE_FILE_MAX = 64 << 20
+
+
+def _too_big(location: str, size: int, max_bytes: int | None) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise SourceError(f"{location}: {size:,} bytes, more than the {max_bytes / 2**20:,.0f} MB this source reads "
+                          "whole: is it the right file for this source?")
+
+
+def read_bytes(location: str, timeout: float = 30.0, max_bytes: int | None = None) -> bytes:
+    """The raw bytes at a path or URL; an HTML page where data was expected, or a file over ``max_bytes``, is a
+    SourceError (a path's size is checked before it is read)."""
     location = str(location)
     if is_url(location):
         body = http_get(location, timeout).content
@@ -67,7 +79,9 @@ def read_bytes(location: str, timeout: float = 30.0) -> bytes:
         path = Path(location)
         if not path.is_file():
             raise SourceError(f"{location}: no such file")
+        _too_big(location, path.stat().st_size, max_bytes)
         body = path.read_bytes()
+    _too_big(location, len(body), max_bytes)
     _check(location, io.BytesIO(body))
     return body
 
@@ -129,8 +143,8 @@ def decode(body: bytes) -> str:
     return text.lstrip("\ufeff") if codec.startswith("utf-16") else text
 
 
-def read_text(location: str, timeout: float = 30.0) -> str:
-    return decode(read_bytes(location, timeout))
+def read_text(location: str, timeout: float = 30.0, max_bytes: int | None = None) -> str:
+    return decode(read_bytes(location, timeout, max_bytes))
 
 
 def open_text(location: str, timeout: float = 30.0) -> io.TextIOWrapper:
