@@ -17,24 +17,6 @@
         return k;
     }
 
-    function mercator(lat) {
-        return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360));
-    }
-
-    function fitted(spec) {
-        // Leaflet's fitBounds on the map's element: the bounds' projected middle, the largest zoom (a multiple of
-        // zoomSnap, at least minZoom) at which they fit inside the padding.
-        var el = document.getElementById(spec.map), b = spec.fit;
-        if (!el || !el.clientWidth) { return null; }
-        var dx = 256 * (b[1][1] - b[0][1]) / 360, dy = 256 * (mercator(b[1][0]) - mercator(b[0][0])) / (2 * Math.PI);
-        var pad = 2 * spec.padding;
-        var zoom = Math.log2(Math.min((el.clientWidth - pad) / dx, (el.clientHeight - pad) / dy));
-        zoom = Math.floor(Math.round(zoom / (spec.snap / 100)) * (spec.snap / 100) / spec.snap) * spec.snap;
-        var mid = (mercator(b[1][0]) + mercator(b[0][0])) / 2;
-        return {lat: (2 * Math.atan(Math.exp(mid)) - Math.PI / 2) * 180 / Math.PI, lon: (b[0][1] + b[1][1]) / 2,
-                zoom: Math.max(spec.minZoom, zoom)};
-    }
-
     window.evmap = Object.assign({}, window.evmap, {
         map: {
             pointToLayer: function (feature, latlng) {
@@ -87,8 +69,7 @@
             // dash-leaflet reports the map's centre again on every click, and Leaflet's pixel-snapped centre is
             // never exactly the one it was given: forward a move only when it is at least a pixel, so that a
             // click on a borough sends no view request (issue 19). Compared with the view when one is set, else
-            // with the default view: the map's first centre and zoom (``last.start``) or London's bounds fitted to
-            // it (``last.fit``, as Leaflet's fitBounds would: dash-leaflet applies one or the other).
+            // with the map's first position (``last``: the link's default view).
             moved: function (center, zoom, view, last) {
                 if (!center || zoom === undefined || zoom === null) { return window.dash_clientside.no_update; }
                 var lat = Array.isArray(center) ? center[0] : center.lat;
@@ -98,8 +79,8 @@
                     return was && Math.abs(was.zoom - zoom) < 0.01 && Math.abs(lon - was.lon) < px &&
                         Math.abs(lat - was.lat) < px * Math.cos(lat * Math.PI / 180);
                 };
-                var was = view && view.zoom !== undefined ? [view] : (last && last.fit ? [last.start, fitted(last)] : [last]);
-                return was.some(near) ? window.dash_clientside.no_update : {lat: lat, lon: lon, zoom: zoom};
+                var was = view && view.zoom !== undefined ? view : last;
+                return near(was) ? window.dash_clientside.no_update : {lat: lat, lon: lon, zoom: zoom};
             },
             /* Build the points layer from the columnar points the browser holds, keeping only the chosen
                bands, location types and operators (none chosen = all operators) that are in service at the

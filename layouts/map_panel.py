@@ -9,11 +9,10 @@ from dash_extensions.javascript import Namespace
 from layouts import ids
 from layouts.live_panel import live_map_parts, map_mode_switch
 from layouts.loading import updating
+from state.urlstate import DEFAULT_VIEW
 
 ns = Namespace("evmap", "map")
-LONDON_CENTRE = (51.49, -0.11)
-LONDON_BOUNDS = [[51.286, -0.510], [51.692, 0.334]]  # all 33 boroughs: the first view fits them at any width
-FIT_PADDING, ZOOM_SNAP, MIN_ZOOM = 6, 0.25, 8.5
+START = {k: DEFAULT_VIEW[k] for k in ("lat", "lon", "zoom")}  # the link's default view: one home
 CLICK_HINT = "Click a borough to select it (click again to deselect). Click a device for its details."
 NO_SHAPES_HINT = ("Borough boundaries are not loaded, so boroughs are not coloured or clickable: choose boroughs "
                   "in the filter. Click a device for its details.")
@@ -62,13 +61,11 @@ def map_panel(tile_url: str | None, attribution: str | None, boroughs_geojson: d
                                           {"label": "Boroughs only", "value": "boroughs", "disabled": not has_shapes}])],
                  className="panel-title"),
         html.Div(id=ids.MAP_MESSAGE),
-        updating(dl.Map(layers, id=ids.MAP, center=LONDON_CENTRE, zoom=10, bounds=LONDON_BOUNDS,
-                        boundsOptions={"padding": [FIT_PADDING, FIT_PADDING]}, zoomSnap=ZOOM_SNAP, minZoom=MIN_ZOOM,
-                        maxZoom=18, className="map", attributionControl=bool(tile_url)), ids.MAP_BOROUGHS, "hideout"),
-        # The map's position as forwarded to the view (assets/map.js evmap.moved); at first, how the map was fitted.
-        dcc.Store(id=ids.MAP_MOVED, data={"start": {"lat": LONDON_CENTRE[0], "lon": LONDON_CENTRE[1], "zoom": 10},
-                                          "fit": LONDON_BOUNDS, "map": ids.MAP, "padding": FIT_PADDING,
-                                          "snap": ZOOM_SNAP, "minZoom": MIN_ZOOM}),
+        updating(dl.Map(layers, id=ids.MAP, center=[START["lat"], START["lon"]], zoom=START["zoom"], zoomSnap=0.25,
+                        minZoom=8.5, maxZoom=18, className="map", attributionControl=bool(tile_url)),
+                 ids.MAP_BOROUGHS, "hideout"),
+        # The map's position as last forwarded to the view (assets/map.js evmap.moved); at first, the default view.
+        dcc.Store(id=ids.MAP_MOVED, data=START),
         band_legend(points_hideout),
         *live_map_parts(),
         html.P(CLICK_HINT if has_shapes else NO_SHAPES_HINT, className="hint"),

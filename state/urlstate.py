@@ -19,7 +19,9 @@ STATE_KEYS = ("boroughs", "from", "to", "bands", "operators", "locations", "metr
               "track", "basis", "events", "map")
 VIEW_KEYS = ("lat", "lon", "zoom", "theme", "present")
 THEMES = ("light", "dark")
-DEFAULT_VIEW = {"lat": 51.49, "lon": -0.11, "zoom": 10, "theme": "light", "present": False}
+# The map's first view: all 33 boroughs (0.84 degrees of longitude, 0.41 of latitude) fit a 560 x 420 px map at zoom
+# 9.75, the map panel's size at 1366x768 in the page and in Present (zoom 10 clipped the outer boroughs there).
+DEFAULT_VIEW = {"lat": 51.49, "lon": -0.09, "zoom": 9.75, "theme": "light", "present": False}
 LAT_RANGE, LON_RANGE, ZOOM_RANGE = (51.2, 51.8), (-0.6, 0.4), (8, 18)
 SAFE = ",:-"  # kept as they are, so the link stays readable
 # Bounds on what a link may carry: the keys above and a deck (100 slides of 4,000 characters, base64).
@@ -69,7 +71,7 @@ def clean_view(raw: dict) -> dict:
     return {
         "lat": round(_number(raw.get("lat"), *LAT_RANGE, DEFAULT_VIEW["lat"]), 4),
         "lon": round(_number(raw.get("lon"), *LON_RANGE, DEFAULT_VIEW["lon"]), 4),
-        "zoom": round(_number(raw.get("zoom"), *ZOOM_RANGE, DEFAULT_VIEW["zoom"]), 1),
+        "zoom": round(_number(raw.get("zoom"), *ZOOM_RANGE, DEFAULT_VIEW["zoom"]), 2),  # quarter zooms kept
         "theme": raw.get("theme") if raw.get("theme") in THEMES else DEFAULT_VIEW["theme"],
         "present": present is True or str(present).lower() in ("1", "true", "on"),
     }
