@@ -8,7 +8,8 @@
     var KEYS = ["font.size", "title.font.size", "title.subtitle.text", "title.subtitle.font.size",
         "legend.font.size", "hoverlabel.font.size", "margin.t", "margin.b", "xaxis.tickfont.size",
         "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size", "yaxis.autorange", "xaxis.title.text",
-        "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor", "font.color"];
+        "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor", "font.color",
+        "uniformtext.minsize", "uniformtext.mode"];
 
     function get(layout, path) {
         return path.split(".").reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, layout);
@@ -58,6 +59,8 @@
         // Pure black text on the light slide (a projector washes out #1b1b1b); the dark theme's own colours there.
         var u = {"font.color": dark ? orig["font.color"] : "#000000", "font.size": px, "title.font.size": title, "title.subtitle.text": "", "legend.font.size": px,
             "hoverlabel.font.size": px, "xaxis.tickfont.size": px, "yaxis.tickfont.size": px,
+            // Bar labels too (Plotly shrinks a label to fit its bar: where next's figures were about 10 px).
+            "uniformtext.minsize": px, "uniformtext.mode": "show",
             "xaxis.title.font.size": px, "yaxis.title.font.size": px,
             // The comparison's axis title repeats its chart title: its line goes to the 33 borough names.
             "xaxis.title.text": isCompare ? "" : orig["xaxis.title.text"],

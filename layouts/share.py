@@ -10,8 +10,11 @@ from layouts import ids
 PANEL_CHOICES = (  # what a slide shows: one panel or a pair
     ("map+comparison", "Map and comparison"), ("map+series", "Map and time series"),
     ("series+heatmap", "Time series and hour of week"), ("series+comparison", "Time series and comparison"),
-    ("map", "Map"), ("series", "Time series"), ("heatmap", "Hour of week"), ("comparison", "Comparison"))
-PANEL_WORDS = {"map": "map", "series": "time series", "heatmap": "hour of week", "comparison": "comparison"}
+    ("map", "Map"), ("series", "Time series"), ("heatmap", "Hour of week"), ("comparison", "Comparison"),
+    ("tracker", "2030 tracker"), ("tracker+where-next", "2030 tracker and where next"), ("where-next", "Where next"),
+    ("peers", "Peer boroughs"))
+PANEL_WORDS = {"map": "map", "series": "time series", "heatmap": "hour of week", "comparison": "comparison",
+               "tracker": "2030 tracker", "where-next": "where next", "peers": "peer boroughs"}
 
 
 def share_stores() -> list:

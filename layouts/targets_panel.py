@@ -21,7 +21,7 @@ def graph(graph_id: str, wrap_id: str, summary_id: str, height: int, filename: s
     """A chart in its wrapper (hidden until drawn), described by its summary; PNG named for the panel."""
     config = {**GRAPH_CONFIG, "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": filename}}
     return html.Div(dcc.Graph(id=graph_id, config=config, style={"height": f"{height}px"}), id=wrap_id, hidden=True,
-                    role="figure", **{"aria-describedby": summary_id})
+                    role="figure", className="graph-wrap", **{"aria-describedby": summary_id})  # sized on a slide
 
 
 def csv_button(button_id: str, download_id: str) -> html.Span:

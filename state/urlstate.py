@@ -26,7 +26,7 @@ LAT_RANGE, LON_RANGE, ZOOM_RANGE = (51.2, 51.8), (-0.6, 0.4), (8, 18)
 SAFE = ",:-"  # kept as they are, so the link stays readable
 # Bounds on what a link may carry: the keys above and a deck (100 slides of 4,000 characters, base64).
 MAX_FIELDS, MAX_LIST_ITEMS, MAX_QUERY_CHARS = 32, 256, 600_000
-PANELS = ("map", "series", "heatmap", "comparison")  # what a slide can show: one of them or a pair
+PANELS = ("map", "series", "heatmap", "comparison", "tracker", "where-next", "peers")  # a slide shows one or a pair
 DEFAULT_PANELS = ("map", "comparison")  # a slide saved before slides chose their panels, and the current view
 
 

@@ -158,3 +158,27 @@ def test_tgb003_a_link_sets_the_panels_and_their_controls(context_app):
         assert "error" not in out and out["url"].startswith("data:image/png"), out
         assert (out["opts"]["filename"], out["opts"]["width"], out["opts"]["scale"]) == (name, 1920, 2)
     assert duo.get_logs() == []
+
+
+def test_tgb004_the_tracker_and_where_next_make_a_slide(context_app):
+    # issue 17: "can be a deck slide": a slide showing the tracker and where next fits a 1366x768 screen, its
+    # chart text at least 16 px, the other panels and the controls off the slide
+    duo = context_app
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
+    duo.driver.get(f"{duo.server_url}/?present=1")
+    duo.wait_for_element(f"#{ids.WHERE_GRAPH} .bars .point", timeout=45)
+    _js(duo, "document.documentElement.setAttribute('data-slide', 'tracker where-next');"
+             "document.documentElement.setAttribute('data-slide-n', '2');"
+             "window.dispatchEvent(new Event('resize'));")
+    shown = ("return [...document.querySelectorAll('.panels > .panel')]"
+             ".filter(p => getComputedStyle(p).display !== 'none').map(p => p.className)")
+    until(lambda: sorted(_js(duo, shown)) == ["panel targets-panel", "panel where-next-panel"], timeout=15)
+    sizes = ("return [...document.querySelectorAll('.targets-panel .js-plotly-plot text, "
+             ".where-next-panel .js-plotly-plot text')].filter(t => t.getBoundingClientRect().width > 0 && "
+             "t.textContent.trim() && !t.closest('.hoverlayer')).map(t => parseFloat(getComputedStyle(t).fontSize))")
+    until(lambda: _js(duo, sizes) and min(_js(duo, sizes)) >= 16, timeout=15)
+    assert _js(duo, "const d = document.documentElement; "
+                    "return [d.scrollHeight - window.innerHeight, d.scrollWidth - window.innerWidth]") == [0, 0]
+    assert duo.find_element(".targets-panel .panel-export").rect["width"] <= 1  # the CSV button is off the slide
+    assert duo.get_logs() == []
