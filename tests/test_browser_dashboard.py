@@ -60,6 +60,8 @@ def dashboard(dash_duo, demo_with_boundaries, free_port):
     # and no callback still in flight: a late start-up callback could overwrite the state a test's first click
     # sets (seen on a slow machine: the map click's selection gone, 1 run in 3)
     until(dash_duo._wait_for_callbacks, timeout=30, poll=0.2)
+    # no smooth scrolling (Bootstrap's): a screen-point click must not land while the window still moves
+    dash_duo.driver.execute_script("document.documentElement.style.scrollBehavior = 'auto'")
     return dash_duo
 
 
@@ -208,6 +210,11 @@ def test_brw006_a_band_toggle_is_five_requests_and_the_link_push_fires_none(dash
     until(lambda: duo.driver.execute_script("return window.location.search") != search, timeout=20)  # pushed
     until(duo._wait_for_callbacks, timeout=30, poll=0.2)
     calls = duo.driver.execute_script("return window.__dashCalls")
+    # From the band's own update_state on: a Plotly autosize of the series at load can still send update_state a
+    # relayoutData (no range: the state is unchanged) just before the click (seen once in CI; noted, not the click's)
+    first = next(i for i, c in enumerate(calls) if f"{ids.FILTER_BANDS}.value" in (c["changed"] or []))
+    assert [c for c in calls[:first] if "relayoutData" not in str(c["changed"])] == [], calls[:first]
+    calls = calls[first:]
     outputs = [c["output"] for c in calls]
     # update_state (with the link), then the overview (key figures, banner, choropleth), series, heatmap,
     # comparison: one request each (issue 17's panels read neither the bands nor the dates)

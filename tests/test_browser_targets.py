@@ -60,6 +60,8 @@ def context_app(dash_duo, real_store, free_port):
     dash_duo.wait_for_element(f"#{ids.WHERE_GRAPH} .bars .point", timeout=30)
     until(lambda: len(dash_duo.find_elements(BOROUGH_PATHS)) == 33, timeout=30)
     until(dash_duo._wait_for_callbacks, timeout=30, poll=0.2)
+    # no smooth scrolling (Bootstrap's): a screen-point click must not land while the window still moves
+    dash_duo.driver.execute_script("document.documentElement.style.scrollBehavior = 'auto'")
     return dash_duo
 
 
