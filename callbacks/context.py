@@ -101,54 +101,36 @@ def update_peers(src, state):
     return fig, False, None, peers_table(rows, labels), html.P(peers_view.summary(result)), False
 
 
-@callback(
-    Output(ids.TARGETS_DOWNLOAD, "data"),
-    Input(ids.TARGETS_CSV, "n_clicks"),
-    State(ids.STATE, "data"),
-    prevent_initial_call=True,
-)
+def _download(state, view, to_csv, filename):
+    """A panel's figures as CSV: its view's frame for the validated state, or nothing when there is none."""
+    src = source()
+    state = validated(state, src)
+    result, _ = view.frame(src, state)
+    return no_update if result is None else csv_download(to_csv(result, src), filename(result, state))
+
+
+@callback(Output(ids.TARGETS_DOWNLOAD, "data"), Input(ids.TARGETS_CSV, "n_clicks"), State(ids.STATE, "data"),
+          prevent_initial_call=True)
 @guarded(lambda _alert: no_update)
 def download_targets(_clicks, state):
     """The tracker's figures as CSV, with their sources."""
-    src = source()
-    state = validated(state, src)
-    tr, _ = targets_view.frame(src, state)
-    if tr is None:
-        return no_update
-    frame = targets_view.csv_frame(tr, targets_view.counts_source(src))
-    return csv_download(frame, f"london-ev-2030-tracker-{state['track']}-{state['basis']}.csv")
+    return _download(state, targets_view, lambda tr, src: targets_view.csv_frame(tr, targets_view.counts_source(src)),
+                     lambda _tr, st: f"london-ev-2030-tracker-{st['track']}-{st['basis']}.csv")
 
 
-@callback(
-    Output(ids.WHERE_DOWNLOAD, "data"),
-    Input(ids.WHERE_CSV, "n_clicks"),
-    State(ids.STATE, "data"),
-    prevent_initial_call=True,
-)
+@callback(Output(ids.WHERE_DOWNLOAD, "data"), Input(ids.WHERE_CSV, "n_clicks"), State(ids.STATE, "data"),
+          prevent_initial_call=True)
 @guarded(lambda _alert: no_update)
 def download_where_next(_clicks, state):
     """The ranking as CSV, with the ratio and sources."""
-    src = source()
-    state = validated(state, src)
-    tr, _ = where_view.frame(src, state)
-    if tr is None:
-        return no_update
-    frame = where_view.csv_frame(tr, targets_view.counts_source(src))
-    return csv_download(frame, f"london-ev-where-next-{state['track']}-{state['basis']}.csv")
+    return _download(state, where_view, lambda tr, src: where_view.csv_frame(tr, targets_view.counts_source(src)),
+                     lambda _tr, st: f"london-ev-where-next-{st['track']}-{st['basis']}.csv")
 
 
-@callback(
-    Output(ids.PEERS_DOWNLOAD, "data"),
-    Input(ids.PEERS_CSV, "n_clicks"),
-    State(ids.STATE, "data"),
-    prevent_initial_call=True,
-)
+@callback(Output(ids.PEERS_DOWNLOAD, "data"), Input(ids.PEERS_CSV, "n_clicks"), State(ids.STATE, "data"),
+          prevent_initial_call=True)
 @guarded(lambda _alert: no_update)
 def download_peers(_clicks, state):
     """The borough, its peers, every measure, z-score and distance, with the method and sources."""
-    src = source()
-    state = validated(state, src)
-    result, _ = peers_view.frame(src, state)
-    if result is None:
-        return no_update
-    return csv_download(peers_view.csv_frame(result), f"london-ev-peers-{result['gss_code'].iloc[0]}.csv")
+    return _download(state, peers_view, lambda result, _src: peers_view.csv_frame(result),
+                     lambda result, _st: f"london-ev-peers-{result['gss_code'].iloc[0]}.csv")

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from data.loader.sources import denominators
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
-from data.loader.sources.fetch import WHOLE_FILE_MAX, read_text
+from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.sources.tabular import ROW, column, norm, numbers, raw_rows, read_csv
 
@@ -60,7 +60,7 @@ def _percent(opts, col: str, text: pd.Series, values: pd.Series) -> bool:
 def parse(location: str, opts, context=None) -> Parsed:
     """Share-per-borough CSV -> borough_denominators rows (measure no_offstreet); bad rows quarantined."""
     parsed = Parsed(SOURCE, location)
-    raw = read_csv(read_text(location, opts.timeout, WHOLE_FILE_MAX), parsed)
+    raw = read_csv(read_text(location, opts.timeout), parsed)
     where = column(raw, "gss_code", "la_code", "code", "area_code", "lad_code") or column(raw, "borough", "name",
                                                                                           "area", "la_name")
     share_col, year_col = column(raw, *SHARE_COLUMNS), column(raw, "year", "source_year", "period")

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from data import geo, schema
 from data.loader.sources import boundary_checks as checks
 from data.loader.sources.base import Parsed, SourceError, option_parser
-from data.loader.sources.fetch import WHOLE_FILE_MAX, read_text
+from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.store import bulk_insert
 
@@ -56,7 +56,7 @@ def _key(props: dict, pattern: re.Pattern) -> str | None:
 def parse(location: str, opts, conn: Connection | None = None) -> Parsed:
     """GeoJSON -> boroughs rows (E09 codes only) with full and gap-free simplified geometry."""
     parsed = Parsed(SOURCE, location)
-    features = _features(read_text(location, opts.timeout, WHOLE_FILE_MAX))
+    features = _features(read_text(location, opts.timeout))
     rows, geoms, drawn = [], [], []
     for i, feat in enumerate(features, start=1):
         parsed.rows_in += 1

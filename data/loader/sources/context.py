@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from data import schema
 from data.loader.sources.base import Parsed, option_parser, parse_options
-from data.loader.sources.fetch import WHOLE_FILE_MAX, read_text
+from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.sources.tabular import ROW, datetimes, numbers, raw_rows, read_csv, require
 from data.loader.store import bulk_insert
@@ -86,7 +86,7 @@ KEYS = {"targets": ("name",), "events": ("date", "title")}
 def parse(location: str, opts, context=None, source: str = "targets") -> Parsed:
     """CSV -> the source's table; bad rows quarantined with their reason."""
     parsed = Parsed(source, location)
-    raw = read_csv(read_text(location, opts.timeout, WHOLE_FILE_MAX), parsed)
+    raw = read_csv(read_text(location, opts.timeout), parsed)
     frame, reason = PARSERS[source](raw)
     original = raw_rows(raw)
     for i in reason.dropna().index:

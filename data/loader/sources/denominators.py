@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from data import schema
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
-from data.loader.sources.fetch import WHOLE_FILE_MAX, read_text
+from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.sources.tabular import ROW, column, datetimes, numbers, read_csv
 from data.loader.store import bulk_insert
@@ -54,7 +54,7 @@ def _wide(raw: pd.DataFrame) -> pd.DataFrame:
 def parse(location: str, opts, context=None, source: str = "population") -> Parsed:
     """Denominator CSV -> borough_denominators rows (London boroughs only); bad rows quarantined."""
     parsed = Parsed(source, location)
-    raw = read_csv(read_text(location, opts.timeout, WHOLE_FILE_MAX), parsed)
+    raw = read_csv(read_text(location, opts.timeout), parsed)
     code = column(raw, "gss_code", "la_code", "code", "lad_code", "area_code")
     if code is None:
         raise SourceError(f"not {source} figures per borough: no gss_code column")

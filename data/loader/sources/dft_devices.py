@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from data import schema
 from data.loader.sources import dft_wide
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
-from data.loader.sources.fetch import WHOLE_FILE_MAX, read_text
+from data.loader.sources.fetch import read_text
 from data.loader.sources.runner import run_source
 from data.loader.sources.tabular import ROW, column, datetimes, numbers, raw_rows, read_csv
 from data.loader.store import bulk_insert
@@ -45,7 +45,7 @@ def _codes(raw: pd.DataFrame, parsed: Parsed) -> tuple[pd.Series, pd.Series]:
 def parse(location: str, opts, context: Connection | None = None) -> Parsed:
     """DfT CSV -> official_device_stats rows; bad rows quarantined."""
     parsed = Parsed(SOURCE, location)
-    text = read_text(location, opts.timeout, WHOLE_FILE_MAX)
+    text = read_text(location, opts.timeout)
     raw = dft_wide.to_long(text, parsed, getattr(opts, "measure", None)) if dft_wide.is_wide(text) else read_csv(text, parsed)
     codes, names = _codes(raw, parsed)
     cols = {m: column(raw, *c) for m, c in MEASURES.items()}

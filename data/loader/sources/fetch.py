@@ -143,7 +143,8 @@ def decode(body: bytes) -> str:
     return text.lstrip("\ufeff") if codec.startswith("utf-16") else text
 
 
-def read_text(location: str, timeout: float = 30.0, max_bytes: int | None = None) -> str:
+def read_text(location: str, timeout: float = 30.0, max_bytes: int | None = WHOLE_FILE_MAX) -> str:
+    """The whole text of a file, refused over ``max_bytes`` (None: no cap, for OCPI JSON, read whole for now)."""
     return decode(read_bytes(location, timeout, max_bytes))
 
 

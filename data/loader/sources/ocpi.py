@@ -20,7 +20,7 @@ def add_options(parser) -> None:
 def records(location: str, parsed: Parsed, opts) -> list[tuple[int, dict]]:
     """(record number, object) for every OCPI object at a path or URL."""
     if not is_url(location):
-        return _from_text(read_text(location, opts.timeout), parsed, 1)
+        return _from_text(read_text(location, opts.timeout, max_bytes=None), parsed, 1)
     headers = {"Authorization": f"Token {opts.token}"} if getattr(opts, "token", None) else None
     return _paged(location, parsed, opts.timeout, headers)
 
