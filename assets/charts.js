@@ -154,4 +154,18 @@
         if (event.target && event.target.closest && event.target.closest("#compare-sort")) { fitAll(); }
     });
     window.evcharts = {fitAll: fitAll};
+
+    window.dash_clientside = Object.assign({}, window.dash_clientside, {
+        evseries: {
+            /* The x range a drag across the time series chose, and nothing else: Plotly also reports its own
+               autosize (at load, when a chart is shown or resized), a legend click and a reset, none of which
+               changes the selection, so none of them may cost a request (issue 19). */
+            picked: function (relayout) {
+                var r = relayout || {}, lo = r["xaxis.range[0]"], hi = r["xaxis.range[1]"];
+                if (lo === undefined && Array.isArray(r["xaxis.range"])) { lo = r["xaxis.range"][0]; hi = r["xaxis.range"][1]; }
+                if (lo === undefined || hi === undefined) { return window.dash_clientside.no_update; }
+                return {"xaxis.range[0]": lo, "xaxis.range[1]": hi};
+            }
+        }
+    });
 }());

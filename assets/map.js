@@ -82,14 +82,14 @@
                 var was = view && view.zoom !== undefined ? view : last;
                 return near(was) ? window.dash_clientside.no_update : {lat: lat, lon: lon, zoom: zoom};
             },
-            /* Build the points layer from the columnar points the browser holds, keeping only the chosen
-               bands, location types and operators (none chosen = all operators) that are in service at the
-               period's end. Rebuilding the data
-               rebuilds the cluster index, so cluster counts always equal the points shown. */
             /* Points and boroughs, or boroughs only: a class on the panel hides the points' panes. */
             mapLayers: function (value) {
                 return "panel map-panel" + (value === "boroughs" ? " boroughs-only" : "");
             },
+            /* Build the points layer from the columnar points the browser holds, keeping only the chosen
+               bands, location types and operators (none chosen = all operators) that are in service at the
+               period's end. Rebuilding the data rebuilds the cluster index, so cluster counts always equal
+               the points shown. */
             filterPoints: function (bands, operators, locations, endDate, points, hideout) {
                 var empty = {type: "FeatureCollection", features: []};
                 if (!points || !points.id || !hideout) { return [empty, ""]; }

@@ -19,11 +19,14 @@ clientside_callback(ClientsideFunction(namespace="evcontext", function_name="pic
 @callback(
     *[Output(control, "value") for control in CONTEXT_CONTROLS],
     Input(ids.LINK_OPENED, "data"),
+    *[State(control, "value") for control in CONTEXT_CONTROLS],
 )
 @guarded(lambda _alert: (no_update,) * len(CONTEXT_CONTROLS))
-def follow_link(opened):
-    """Each control shows what an opened link (at load, back/forward, a deck slide) says."""
-    return control_values(opened_query(opened))
+def follow_link(opened, *shown):
+    """Each control shows what an opened link (at load, back/forward, a deck slide) says. A control already
+    showing it is left alone: setting it again would fire update_context_state for nothing (at every load)."""
+    return tuple(no_update if value == now else value
+                 for value, now in zip(control_values(opened_query(opened)), shown, strict=True))
 
 
 @callback(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from callbacks.common import guarded, validated
-from callbacks.registry import callback
+from callbacks.registry import callback, clientside_callback
 from layouts import ids
 from state import urlstate
 from state.reducers import MIRRORED, link_view, opened_query, reduce_state
+
+# A drag across the time series reaches the state as its x range; Plotly's other relayouts (autosize at load, a
+# legend click) stop in the browser (assets/charts.js) instead of sending update_state a request for nothing.
+clientside_callback(ClientsideFunction(namespace="evseries", function_name="picked"),
+                    Output(ids.SERIES_PICKED, "data"), Input(ids.SERIES_GRAPH, "relayoutData"),
+                    prevent_initial_call=True)
 
 
 @callback(
@@ -30,7 +36,7 @@ from state.reducers import MIRRORED, link_view, opened_query, reduce_state
     Input(ids.FILTER_CLEAR, "n_clicks"),
     Input(ids.MAP_BOROUGHS, "n_clicks"),
     Input(ids.COMPARE_GRAPH, "clickData"),
-    Input(ids.SERIES_GRAPH, "relayoutData"),
+    Input(ids.SERIES_PICKED, "data"),  # a drag's x range only (assets/charts.js evseries.picked)
     Input(ids.LINK_OPENED, "data"),
     State(ids.MAP_BOROUGHS, "clickData"),
     State(ids.STATE, "data"),
@@ -39,14 +45,14 @@ from state.reducers import MIRRORED, link_view, opened_query, reduce_state
 )
 @guarded(lambda _alert: (no_update,) * (4 + len(MIRRORED)))  # the panels show their own banners
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
-                 granularity, map_mode, _clear, _map_clicks, bar_click, relayout, opened, map_click, state, view):
+                 granularity, map_mode, _clear, _map_clicks, bar_click, picked, opened, map_click, state, view):
     """Reduce, validate, mirror the result into every control that does not show it yet, and write the link
     (here, not in a callback of its own: one request and one waterfall level fewer per interaction)."""
     search = opened_query(opened)
     inputs = {"start_date": start_date, "end_date": end_date, ids.FILTER_BANDS: bands,
               ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators, ids.FILTER_BOROUGHS: boroughs,
               ids.FILTER_METRIC: metric, ids.FILTER_DENOMINATOR: denominator, ids.SERIES_GRANULARITY: granularity,
-              ids.MAP_MODE: map_mode, ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_GRAPH: relayout, ids.LINK_OPENED: search}
+              ids.MAP_MODE: map_mode, ids.MAP_BOROUGHS: map_click, ids.COMPARE_GRAPH: bar_click, ids.SERIES_PICKED: picked, ids.LINK_OPENED: search}
     old = validated(state)
     new = validated(reduce_state(old, ctx.triggered_id, inputs))
     if new == old:

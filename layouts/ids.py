@@ -40,6 +40,7 @@ MAP_LAYERS = "map-layers"  # points and boroughs, or boroughs only
 # Time-series panel
 SERIES_GRAPH = "series-graph"
 SERIES_WRAP = "series-wrap"
+SERIES_PICKED = "series-picked"  # the x range a drag on the time series chose, only that (assets/charts.js)
 SERIES_MESSAGE = "series-message"
 SERIES_GRANULARITY = "series-granularity"
 SERIES_HEATMAP = "series-heatmap"

@@ -30,6 +30,7 @@ def series_panel(granularity: str, events_toggle=None) -> html.Section:
                   lazy_details(ids.SERIES_TABLE_DETAILS, ids.SERIES_TABLE, "the figures by period")],
                  className="chart-summary series-summary"),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
+        dcc.Store(id=ids.SERIES_PICKED),
         updating(html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": f"{HEATMAP_HEIGHT}px"}),
                           id=ids.SERIES_HEATMAP_WRAP, role="figure", className="graph-wrap heatmap-wrap",
                           **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}), ids.SERIES_HEATMAP, "figure"),

@@ -54,8 +54,8 @@ def reduce_state(state: dict, trigger: str | None, inputs: dict) -> dict:
         new[CONTROL_KEYS[trigger]] = inputs.get(trigger)
     elif trigger == ids.FILTER_DATES:
         new["from"], new["to"] = inputs.get("start_date") or state["from"], inputs.get("end_date") or state["to"]
-    elif trigger == ids.SERIES_GRAPH:
-        picked = selection.range_from_relayout(inputs.get(ids.SERIES_GRAPH))
+    elif trigger == ids.SERIES_PICKED:
+        picked = selection.range_from_relayout(inputs.get(ids.SERIES_PICKED))
         if picked:
             new["from"], new["to"] = picked
     elif trigger == ids.MAP_BOROUGHS:

@@ -37,10 +37,10 @@ def test_cbk001_reducer_toggles_boroughs_and_takes_a_range_from_the_time_axis():
     assert reduce_state(picked, ids.MAP_BOROUGHS, {ids.MAP_BOROUGHS: click})["boroughs"] == []
     bar = {"points": [{"customdata": "E09000033"}]}
     assert reduce_state(picked, ids.COMPARE_GRAPH, {ids.COMPARE_GRAPH: bar})["boroughs"] == ["E09000007", "E09000033"]
-    ranged = reduce_state(state, ids.SERIES_GRAPH,
-                          {ids.SERIES_GRAPH: {"xaxis.range[0]": "2024-03-01 05:00", "xaxis.range[1]": "2024-04-02"}})
+    ranged = reduce_state(state, ids.SERIES_PICKED,
+                          {ids.SERIES_PICKED: {"xaxis.range[0]": "2024-03-01 05:00", "xaxis.range[1]": "2024-04-02"}})
     assert (ranged["from"], ranged["to"]) == ("2024-03-01", "2024-04-02")
-    assert reduce_state(state, ids.SERIES_GRAPH, {ids.SERIES_GRAPH: {"autosize": True}}) == state
+    assert reduce_state(state, ids.SERIES_PICKED, {ids.SERIES_PICKED: {"autosize": True}}) == state
 
 
 def test_cbk002_panels_called_directly_follow_the_state(dash_app):
