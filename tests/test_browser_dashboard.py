@@ -120,10 +120,11 @@ def test_brw002_clicking_a_borough_on_the_map_updates_the_series_and_the_compari
     until(lambda: _outlined_bars(duo) == 1, timeout=20)  # and outlined in the comparison
     duo.wait_for_contains_text(".kf-scope", picked, timeout=20)
     until(duo._wait_for_callbacks, timeout=30, poll=0.2)
-    # issue 19: six requests: the state, the overview, series, heatmap, comparison, issue 17's three panels in one
-    outputs = [c["output"] for c in duo.driver.execute_script("return window.__dashCalls")]
+    # issue 19: five requests: the state, the overview, series, heatmap, comparison (issue 17's three panels, one
+    # more request, only when one of them is in sight: brw009)
     calls = duo.driver.execute_script("return window.__dashCalls")
-    assert len(outputs) == 6 and len(set(outputs)) == 6, [(c["output"][:40], c["changed"], c["status"]) for c in calls]
+    outputs = [c["output"] for c in calls]
+    assert len(outputs) == 5 and len(set(outputs)) == 5, [(c["output"][:40], c["changed"], c["status"]) for c in calls]
     duo.driver.execute_script(CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)  # a second click deselects
     until(lambda: len(_legend(duo)) == 6, timeout=20)
     rows = f"#{ids.COMPARE_TABLE} tbody tr"
@@ -261,4 +262,25 @@ def test_brw008_a_page_load_asks_each_panel_once_and_writes_no_state(dashboard):
     assert calls and len(outputs) == len(set(outputs)), [(c["output"][:60], c["changed"]) for c in calls]
     assert not [o for o in outputs if f"{ids.STATE}.data" in o], outputs  # neither state writer
     assert [c for c in calls if c["status"] != 200] == []
+    assert duo.get_logs() == []
+
+
+def test_brw009_the_panels_below_the_fold_are_drawn_when_scrolled_to(dashboard):
+    """Issue 17's panels at the foot of the page follow a borough click only once one of them can be seen: the
+    click at the top redraws what the officer is looking at, and the peers are drawn as they scroll down."""
+    duo = dashboard
+    duo.driver.set_window_size(1366, 768)
+    _js(duo, "window.scrollTo(0, 0)")
+    assert "Select a borough" in _js(duo, "return document.getElementById(arguments[0]).textContent", ids.PEERS_MESSAGE)
+    duo.driver.execute_script(RECORD_RESPONSES)
+    _js(duo, CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)
+    until(lambda: "boroughs=" in _js(duo, "return window.location.search"), timeout=20)
+    until(duo._wait_for_callbacks, timeout=30, poll=0.2)
+    outputs = [c["output"] for c in duo.driver.execute_script("return window.__dashCalls")]
+    assert outputs and not [o for o in outputs if ids.PEERS_GRAPH in o], outputs  # held while out of sight
+    _js(duo, "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", ids.PEERS_MESSAGE)
+    until(lambda: "most like" in _js(duo, "return document.getElementById(arguments[0]).textContent",
+                                     ids.PEERS_SUMMARY), timeout=30)
+    outputs = [c["output"] for c in duo.driver.execute_script("return window.__dashCalls")]
+    assert len([o for o in outputs if ids.PEERS_GRAPH in o]) == 1, outputs  # sent once, as they came into view
     assert duo.get_logs() == []

@@ -112,8 +112,9 @@ def test_tgb001_tracker_and_where_next_from_the_real_files(context_app):
     until(lambda: (_search(duo).get("track"), _search(duo).get("basis")) == ("dft_rapid", "plugin_vehicles"),
           timeout=45)
     # events hidden: gone from the tracker, and the link says so
-    _click(duo, f"#{ids.SERIES_EVENTS} input[value='off']")
-    until(lambda: "Events" not in _legend(duo, ids.TARGETS_GRAPH), timeout=45)
+    _click(duo, f"#{ids.SERIES_EVENTS} input[value='off']")  # on the time series, up the page
+    _js(duo, "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", ids.TARGETS_GRAPH)
+    until(lambda: "Events" not in _legend(duo, ids.TARGETS_GRAPH), timeout=45)  # drawn once back in sight
     until(lambda: _search(duo).get("events") == "off", timeout=45)
     assert duo.get_logs() == []
 
@@ -122,7 +123,8 @@ def test_tgb002_a_borough_clicked_anywhere_is_followed_and_compared_with_its_pee
     duo = context_app
     assert "Select a borough" in _text(duo, ids.PEERS_MESSAGE)
     _js(duo, CLICK_LARGEST_BOROUGH, BOROUGH_PATHS)  # the map
-    duo.wait_for_contains_text(f"#{ids.PEERS_SUMMARY}", "Boroughs most like", timeout=45)
+    _js(duo, "document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", ids.PEERS_GRAPH)
+    duo.wait_for_contains_text(f"#{ids.PEERS_SUMMARY}", "Boroughs most like", timeout=45)  # drawn once in sight
     picked = re.search(r"most like (.+?):", _text(duo, ids.PEERS_SUMMARY)).group(1)
     assert len(duo.find_elements(f"#{ids.PEERS_GRAPH} .bars .point")) == 5
     assert len(duo.find_elements(f"#{ids.PEERS_TABLE} tbody tr")) == 6
