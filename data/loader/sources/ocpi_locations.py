@@ -103,12 +103,12 @@ def parse_records(parsed: Parsed, recs: Iterable[tuple[int, dict]], context, chu
         if devices and not isinstance(context, geo.BoroughIndex):
             context = index_from(context)  # once, not per chunk
         parts.append(_screened(parsed, devices, cons, context, seen))
-    frame = pd.concat([d for d, _ in parts], ignore_index=True) if parts else _screened(parsed, [], [], context,
-                                                                                        seen)[0]
+    parts = [p for p in parts if len(p[0])] or parts[:1] or [_screened(parsed, [], [], context, seen)]
+    frame = pd.concat([d for d, _ in parts], ignore_index=True)  # empty chunks left out: their dtypes differ
     note_unknown_power(parsed, frame, "no connector power in the feed")
     parsed.tables["devices"] = frame
     parsed.tables["connectors"] = pd.concat([c for _, c in parts], ignore_index=True).drop_duplicates(
-        ["device_id", "connector_no"]) if parts else pd.DataFrame(columns=CONNECTOR_COLUMNS)
+        ["device_id", "connector_no"])
     return parsed
 
 
@@ -141,7 +141,8 @@ def _screened(parsed: Parsed, devices: list[dict], cons: list[dict], context, se
                                            "network", "location_type", "status", "removed_on", "source",
                                            "_raw"])
     frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
-    cons = pd.DataFrame(cons, columns=["_evse", *CONNECTOR_COLUMNS])
+    frame["removed_on"] = frame["removed_on"].astype("datetime64[us]")  # one type whatever a chunk holds
+    cons = pd.DataFrame(cons, columns=["_evse", *CONNECTOR_COLUMNS]).astype({"rated_kw": float})
 
     def raw(i):
         return frame.at[i, "_raw"]
