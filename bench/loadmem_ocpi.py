@@ -48,24 +48,29 @@ def cdr(i: int, uid: str, t0: float, kwh: float) -> dict:
             "total_energy": kwh, "total_time": (t1 - t0) / 3600, "last_updated": _iso(t1)}
 
 
-def write_cdrs(path: Path, mb: float, devices: list[str] | None) -> int:
-    """An envelope of CDRs until ``mb`` MB: of ``devices`` round robin (good), or of unknown devices (None)."""
+def _write_json(path: Path, mb: float, head: str, tail: str, make) -> int:
+    """``head``, then ``make(i)`` objects joined by commas (5,000 at a time) until ``mb`` MB, then ``tail``."""
     n, limit = 0, int(mb * 1_000_000)
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write('{"data": [\n')
+        fh.write(head)
         while fh.tell() < limit:
-            rows = []
-            for i in range(n, n + 5000):
-                if devices is None:
-                    uid, t0 = f"GHOST-{i:08d}", START + (i % 1000) * 3600
-                else:
-                    k, dev = divmod(i, len(devices))
-                    uid, t0 = devices[dev], START + k * 5 * 3600 + (i % 7) * 60
-                rows.append(json.dumps(cdr(i, uid, t0, (i % 40) + 0.5)))
-            fh.write((",\n" if n else "") + ",\n".join(rows))
+            fh.write((",\n" if n else "") + ",\n".join(json.dumps(make(i)) for i in range(n, n + 5000)))
             n += 5000
-        fh.write('\n], "status_code": 1000, "status_message": "Success", "timestamp": "2021-06-01T00:00:00Z"}\n')
+        fh.write(tail)
     return n
+
+
+def write_cdrs(path: Path, mb: float, devices: list[str] | None) -> int:
+    """An envelope of CDRs until ``mb`` MB: of ``devices`` round robin (good), or of unknown devices (None)."""
+
+    def make(i: int) -> dict:
+        if devices is None:
+            return cdr(i, f"GHOST-{i:08d}", START + (i % 1000) * 3600, (i % 40) + 0.5)
+        k, dev = divmod(i, len(devices))
+        return cdr(i, devices[dev], START + k * 5 * 3600 + (i % 7) * 60, (i % 40) + 0.5)
+
+    return _write_json(path, mb, '{"data": [\n', '\n], "status_code": 1000, "status_message": "Success", '
+                       '"timestamp": "2021-06-01T00:00:00Z"}\n', make)
 
 
 def location(i: int, lat: float, lon: float) -> dict:
@@ -88,22 +93,14 @@ def location(i: int, lat: float, lon: float) -> dict:
 
 def write_locations(path: Path, mb: float, london: list[tuple[float, float]]) -> int:
     """Locations (a JSON array) until ``mb`` MB; one in ten at a London point, the rest outside London."""
-    n, limit = 0, int(mb * 1_000_000)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("[\n")
-        while fh.tell() < limit:
-            rows = []
-            for i in range(n, n + 5000):
-                if i % 10 == 0:
-                    lat, lon = london[(i // 10) % len(london)]
-                    lat, lon = lat + (i % 7) * 1e-5, lon + (i % 5) * 1e-5
-                else:
-                    lat, lon = 52.0 + (i % 1999) / 1000, -2.5 + (i % 1499) / 1000
-                rows.append(json.dumps(location(i, lat, lon)))
-            fh.write((",\n" if n else "") + ",\n".join(rows))
-            n += 5000
-        fh.write("\n]\n")
-    return n
+
+    def make(i: int) -> dict:
+        if i % 10 == 0:
+            lat, lon = london[(i // 10) % len(london)]
+            return location(i, lat + (i % 7) * 1e-5, lon + (i % 5) * 1e-5)
+        return location(i, 52.0 + (i % 1999) / 1000, -2.5 + (i % 1499) / 1000)
+
+    return _write_json(path, mb, "[\n", "\n]\n", make)
 
 
 def fingerprint(url: str) -> dict:

@@ -7,9 +7,8 @@ body goes to a temporary file, a page at a time, the whole-file cap applied whil
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -21,7 +20,16 @@ from data.loader.refresh import REFUSED_SAMPLE, RefreshRefused
 from data.loader.sources import fetch, ocpi, ocpi_cdrs, ocpi_locations
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
 from data.loader.sources.sessions import SessionsSink
-from tests.sources_util import HOSTILE, cli, last_run, load, new_store, quarantined_rows, snapshot
+from tests.sources_util import (
+    HOSTILE,
+    cli,
+    http_server,
+    last_run,
+    load,
+    new_store,
+    quarantined_rows,
+    snapshot,
+)
 
 SIMPLIFIED = "london_boroughs_simplified.geojson"
 DEVICES = ["E1", "E2", "E3", "E4"]  # the London EVSEs of tests/hostile/ocpi_locations_envelope.json
@@ -235,13 +243,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(_Handler) as url:
+        yield url
 
 
 def test_ocpi_pages_are_read_one_at_a_time(server):
