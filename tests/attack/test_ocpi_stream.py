@@ -264,3 +264,16 @@ def test_a_download_goes_to_a_file_and_stops_at_the_cap(server):
         assert fh.fileno() >= 0 and json.loads(fh.read())["status_code"] == 1000  # a real (temporary) file
     with fetch.open_text(f"{server}/endless", timeout=5) as stream:  # the whole body, a line at a time
         assert next(stream) == "Code,Name,Population,Year\n" and sum(1 for _ in stream) == 60_000
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+@pytest.mark.parametrize("shape", ["envelope", "lines"])
+def test_ocpi_json_in_other_encodings_is_transcoded_for_the_parser(tmp_path, encoding, shape):
+    objs = [{"id": f"Café {i}", "start_date_time": "2024-01-01T00:00:00Z"} for i in range(3)]
+    text = (json.dumps({"data": objs, "status_code": 1000}, ensure_ascii=False) if shape == "envelope"
+            else "\r\n" + "".join(json.dumps(o, ensure_ascii=False) + "\r\n" for o in objs))
+    path = tmp_path / "objs.json"
+    path.write_bytes(text.encode(encoding))
+    parsed = Parsed("t", str(path))
+    assert list(ocpi.records(str(path), parsed, _opts())) == list(enumerate(objs, start=1))
+    assert not parsed.quarantined
