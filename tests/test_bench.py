@@ -59,14 +59,16 @@ def test_bch002_store_ceiling_stores_every_session(dialect, request):
 
 
 @pytest.mark.timeout(600)
-def test_bch003_loadmem_runs_both_files(tmp_path, shared_data):
-    """`python -m bench.loadmem` end to end on small files: a refused bad file, a loaded good one (no figures
-    asserted)."""
+def test_bch003_loadmem_runs_every_kind(tmp_path, shared_data):
+    """`python -m bench.loadmem` end to end on small files: refused bad files, loaded good ones, CSV and OCPI (no
+    figures asserted)."""
     cmd = [sys.executable, "-m", "bench.loadmem", "--mb", "0.2", "--dir", str(tmp_path), "--shared-data",
            str(shared_data)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=550)
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = proc.stdout.splitlines()
-    assert any(x.startswith("bad  file") and "exit 4" in x for x in lines), proc.stdout
-    assert any(x.startswith("good file") and "exit 0" in x for x in lines), proc.stdout
+    exits = {"bad": 4, "good": 0, "cdr-bad": 4, "cdr-good": 0, "locations": 0}
+    for kind, code in exits.items():
+        assert any(x.split()[0] == kind and f"exit {code}," in x for x in lines), proc.stdout
+    assert any(x.startswith("cdr-good") and "sessions 0 " not in x for x in lines), proc.stdout
     assert "refused" in proc.stdout and "committed" in proc.stdout

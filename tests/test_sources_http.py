@@ -8,9 +8,8 @@ download, a refused connection, a short OCPI listing.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +17,7 @@ import pandas as pd
 import pytest
 
 from data.loader.sources.base import SourceError
-from tests.sources_util import HOSTILE, devices_by_borough, last_run, load, new_store, snapshot
+from tests.sources_util import HOSTILE, devices_by_borough, http_server, last_run, load, new_store, snapshot
 
 PAGE = 400
 
@@ -99,13 +98,8 @@ def server(shared_data):
     Handler.files = {f"/data/{p.name}": p for p in shared_data.iterdir()}
     Handler.files |= {f"/hostile/{p.name}": p for p in HOSTILE.iterdir()}
     Handler.locations = ocpi_locations(shared_data)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(Handler) as url:
+        yield url
 
 
 @pytest.fixture

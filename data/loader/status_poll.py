@@ -61,7 +61,8 @@ def fetch(feed: Feed, cursor: datetime | None, started: datetime) -> Fetched:
     """Every Location changed since the cursor (all of them on the first poll); never raises."""
     opts = SimpleNamespace(timeout=feed.timeout, token=feed.token)
     try:
-        return Fetched(started, ocpi.records(delta_url(feed.url, cursor), Parsed(SOURCE, feed.url), opts))
+        # read to the end here: a feed's fault surfaces inside this try
+        return Fetched(started, list(ocpi.records(delta_url(feed.url, cursor), Parsed(SOURCE, feed.url), opts)))
     except Exception as exc:  # noqa: BLE001 - any failure of one feed is that feed's error, never the watcher's
         return Fetched(started, error=f"{exc.__class__.__name__}: {exc}".splitlines()[0][:500])
 

@@ -6,9 +6,10 @@ import codecs
 import io
 import logging
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import requests
 
@@ -23,25 +24,59 @@ def is_url(location: str) -> bool:
     return str(location).lower().startswith(("http://", "https://"))
 
 
-def http_get(url: str, timeout: float, headers: dict | None = None) -> requests.Response:
-    """GET a URL; a timeout, a refused connection, an error status or a short body is a SourceError."""
+class Download(NamedTuple):
+    """A URL's body in an anonymous temporary file (at its start), with the response's headers and links."""
+
+    file: BinaryIO
+    size: int
+    headers: Mapping[str, str]
+    links: dict
+
+
+def download(url: str, timeout: float, headers: dict | None = None, max_bytes: int | None = None) -> Download:
+    """GET a URL, its body streamed a block at a time into a temporary file (never held whole); a timeout (no
+    byte for ``timeout`` s), a refused connection, an error status, a short body or one over ``max_bytes`` is a
+    SourceError. Close ``.file`` when done."""
     try:
-        response = requests.get(url, headers=headers, timeout=timeout)
+        response = requests.get(url, headers=headers, timeout=timeout, stream=True)
     except requests.Timeout as exc:
         raise SourceError(f"{url}: no answer within {timeout:g} s (timeout); expected the file") from exc
-    except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
-        raise SourceError(f"{url}: truncated download (the connection closed before the end)") from exc
     except requests.RequestException as exc:
         raise SourceError(f"{url}: cannot download ({exc.__class__.__name__}); expected the file") from exc
-    body = response.content
-    if response.status_code >= 400:
-        kind = "an HTML error page" if _HTML.match(body[:200]) else "an error"
-        raise SourceError(f"{url}: the server answered HTTP {response.status_code} with {kind}; "
-                          "expected the file")
+    with response:
+        if response.status_code >= 400:
+            try:
+                head = next(response.iter_content(200), b"")
+            except requests.RequestException:
+                head = b""
+            kind = "an HTML error page" if _HTML.match(head) else "an error"
+            raise SourceError(f"{url}: the server answered HTTP {response.status_code} with {kind}; "
+                              "expected the file")
+        fh = tempfile.TemporaryFile(prefix="download-")  # noqa: SIM115 - the caller closes it
+        try:
+            size = _save(url, response, fh, timeout, max_bytes)
+        except BaseException:
+            fh.close()
+            raise
+    fh.seek(0)
+    return Download(fh, size, response.headers, response.links)
+
+
+def _save(url: str, response: requests.Response, fh: BinaryIO, timeout: float, max_bytes: int | None) -> int:
+    size = 0
+    try:
+        for block in response.iter_content(BLOCK):
+            size += len(block)
+            _too_big(url, size, max_bytes)
+            fh.write(block)
+    except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+        raise SourceError(f"{url}: truncated download (the connection closed before the end)") from exc
+    except requests.exceptions.ConnectionError as exc:  # a read timeout mid-body comes as this
+        raise SourceError(f"{url}: no data for {timeout:g} s (timeout) during the download") from exc
     declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) != len(body) and "Content-Encoding" not in response.headers:
-        raise SourceError(f"{url}: truncated download ({len(body)} of {declared} bytes)")
-    return response
+    if declared and declared.isdigit() and int(declared) != size and "Content-Encoding" not in response.headers:
+        raise SourceError(f"{url}: truncated download ({size} of {declared} bytes)")
+    return size
 
 
 BLOCK = 1 << 20  # bytes read at a time when a file is checked or streamed
@@ -49,9 +84,14 @@ _BLANK = b"\xef\xbb\xbf \t\r\n"
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
+def is_blank(fh: BinaryIO) -> bool:
+    """True when the file holds nothing but white space (and a BOM), read a block at a time."""
+    return not any(block.strip(_BLANK) for block in _blocks(fh, 0))
+
+
 def _check(location: str, fh: BinaryIO) -> None:
     """An empty file or an HTML page where data was expected is a SourceError."""
-    if not any(block.strip(_BLANK) for block in _blocks(fh, 0)):
+    if is_blank(fh):
         raise SourceError(f"{location}: the file is empty")
     fh.seek(0)
     if _HTML.match(fh.read(200)):
@@ -71,10 +111,11 @@ def _too_big(location: str, size: int, max_bytes: int | None) -> None:
 
 def read_bytes(location: str, timeout: float = 30.0, max_bytes: int | None = None) -> bytes:
     """The raw bytes at a path or URL; an HTML page where data was expected, or a file over ``max_bytes``, is a
-    SourceError (a path's size is checked before it is read)."""
+    SourceError (a path's size is checked before it is read, a URL's as it downloads)."""
     location = str(location)
     if is_url(location):
-        body = http_get(location, timeout).content
+        with download(location, timeout, max_bytes=max_bytes).file as fh:
+            body = fh.read()
     else:
         path = Path(location)
         if not path.is_file():
@@ -144,27 +185,37 @@ def decode(body: bytes) -> str:
 
 
 def read_text(location: str, timeout: float = 30.0, max_bytes: int | None = WHOLE_FILE_MAX) -> str:
-    """The whole text of a file, refused over ``max_bytes`` (None: no cap, for OCPI JSON, read whole for now)."""
+    """The whole text of a file, refused over ``max_bytes`` (the small sources; the big ones stream)."""
     return decode(read_bytes(location, timeout, max_bytes))
 
 
-def open_text(location: str, timeout: float = 30.0) -> io.TextIOWrapper:
-    """The text at a path or URL as a stream of lines with their ends (``newline=""``, as csv wants): a file is
-    checked and decoded a block at a time, never held whole (a URL's body is, as downloaded). The same checks
-    and encodings as ``read_text``. Close it (``with open_text(...) as stream``)."""
+def open_binary(location: str, timeout: float = 30.0) -> BinaryIO:
+    """The bytes at a path (opened) or URL (downloaded into a temporary file), checked as ``read_bytes`` checks
+    them (empty, HTML page) a block at a time; never held whole. Close it."""
     location = str(location)
     if is_url(location):
-        fh: BinaryIO = io.BytesIO(read_bytes(location, timeout))
+        fh = download(location, timeout).file
     else:
         path = Path(location)
         if not path.is_file():
             raise SourceError(f"{location}: no such file")
-        fh = open(path, "rb")  # noqa: SIM115 - owned by the returned stream
-        try:
-            _check(location, fh)
-        except SourceError:
-            fh.close()
-            raise
+        fh = open(path, "rb")  # noqa: SIM115 - the caller closes it
+    try:
+        _check(location, fh)
+    except SourceError:
+        fh.close()
+        raise
+    return fh
+
+
+def open_text(location: str, timeout: float = 30.0) -> io.TextIOWrapper:
+    """The text at a path or URL as a stream of lines with their ends (``newline=""``, as csv wants): checked
+    and decoded a block at a time, never held whole (a URL's body waits in a temporary file). The same checks
+    and encodings as ``read_text``. Close it (``with open_text(...) as stream``)."""
+    return _text(open_binary(location, timeout))
+
+
+def _text(fh: BinaryIO) -> io.TextIOWrapper:
     try:
         codec, skip, errors = _encoding(fh, fh.seek(0, io.SEEK_END))
     except SourceError:
@@ -172,3 +223,24 @@ def open_text(location: str, timeout: float = 30.0) -> io.TextIOWrapper:
         raise
     fh.seek(skip)
     return io.TextIOWrapper(fh, encoding=codec, errors=errors, newline="")
+
+
+def utf8(fh: BinaryIO) -> tuple[BinaryIO, int]:
+    """(a seekable binary file of UTF-8 text, the offset its text starts at) for ``fh`` in any encoding
+    ``decode`` reads (a UTF-8 BOM skipped; UTF-16 or Windows-1252 transcoded a block at a time into a temporary
+    file, ``fh`` then closed), for parsers that read UTF-8 bytes (ijson)."""
+    try:
+        codec, skip, errors = _encoding(fh, fh.seek(0, io.SEEK_END))
+    except SourceError:
+        fh.close()
+        raise
+    if codec == "utf-8":
+        return fh, skip
+    out = tempfile.TemporaryFile(prefix="utf8-")  # noqa: SIM115 - the caller closes it
+    fh.seek(skip)
+    with io.TextIOWrapper(fh, encoding=codec, errors=errors) as text:
+        first = True
+        while block := text.read(BLOCK):
+            out.write((block.lstrip("\ufeff") if first else block).encode("utf-8"))
+            first = False
+    return out, 0

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import chain, islice
+
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from data.loader.sources import ocpi
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
-from data.loader.sources.ocpi import add_options, records
+from data.loader.sources.ocpi import Record, add_options, records
 from data.loader.sources.runner import run_source
-from data.loader.sources.sessions import check, known_devices, write_sessions
-from data.loader.sources.tabular import datetimes, numbers
+from data.loader.sources.sessions import SessionsSink, check, known_devices, write_sessions
+from data.loader.sources.tabular import Seen, datetimes, numbers
 
 SOURCE = "ocpi-cdrs"
 
@@ -22,28 +25,39 @@ def _row(n: int, obj: dict) -> dict:
             "kwh": None if kwh is None else str(kwh)}
 
 
-def parse(location: str, opts, context: Connection | set | None = None) -> Parsed:
-    """CDR/Session objects -> sessions; bad ones quarantined with their record number."""
+def parse(location: str, opts, context: Connection | set | None = None, chunk_records: int | None = None) -> Parsed:
+    """CDR/Session objects -> sessions; bad ones quarantined with their record number. Read object by object and
+    checked and staged ``chunk_records`` (default ``ocpi.CHUNK_RECORDS``) at a time (into the refresh's
+    transaction when ``context`` is its connection), as ``sessions-csv`` does: memory does not grow with the
+    file, and the result is the same as one chunk's (duplicates across chunks included)."""
     parsed = Parsed(SOURCE, location)
+    devices = known_devices(context)
+    sink = SessionsSink(context if isinstance(context, Connection) else None)
+    seen = Seen()
     objs = records(location, parsed, opts)
-    if objs and not any("start_date_time" in o for _, o in objs[:50]):
+    head = list(islice(objs, 50))
+    if head and not any("start_date_time" in o for _, o in head):
         raise SourceError("not OCPI CDRs or Sessions (no start_date_time): expected objects with "
                           "start_date_time, end_date_time, total_energy/kwh and an EVSE uid")
-    active = {n for n, o in objs if not o.get("end_date_time") and o.get("status") in ("ACTIVE", "PENDING")}
-    if active:  # a session still charging is not finished, not bad: it loads once it has ended
-        parsed.notes["sessions still active (no end yet) skipped"] += len(active)
-        objs = [(n, o) for n, o in objs if n not in active]
-    rows = [_row(n, o) for n, o in objs]
-    parsed.rows_in += len(rows)
-    raw = pd.DataFrame(rows, columns=["_row", "device_id", "start", "end", "kwh"])
+    for batch in ocpi.chunks(chain(head, objs), chunk_records or ocpi.CHUNK_RECORDS):
+        sink.add(_chunk(parsed, batch, devices, seen))
+    parsed.tables["sessions"] = sink
+    return parsed
+
+
+def _chunk(parsed: Parsed, batch: list[Record], devices: set[str] | None, seen: Seen) -> pd.DataFrame:
+    """One chunk of objects -> its good sessions (the rest quarantined)."""
+    # a session still charging is not finished, not bad: it loads once it has ended
+    objs = [(n, o) for n, o in batch if o.get("end_date_time") or o.get("status") not in ("ACTIVE", "PENDING")]
+    if len(objs) < len(batch):
+        parsed.notes["sessions still active (no end yet) skipped"] += len(batch) - len(objs)
+    parsed.rows_in += len(objs)
+    raw = pd.DataFrame([_row(n, o) for n, o in objs], columns=["_row", "device_id", "start", "end", "kwh"])
     frame = pd.DataFrame({"device_id": raw["device_id"], "_row": raw["_row"],
                           "started_at": datetimes(raw["start"].astype("string"), tz="UTC"),
                           "ended_at": datetimes(raw["end"].astype("string"), tz="UTC"),
                           "kwh": numbers(raw["kwh"].astype("string"))})
-    by_row = dict(objs)
-    parsed.tables["sessions"] = check(parsed, frame, lambda i: by_row.get(int(frame.at[i, "_row"])),
-                                      known_devices(context))
-    return parsed
+    return check(parsed, frame, lambda i: objs[i][1], devices, seen)
 
 
 def load(engine, location: str, options=None) -> int | None:

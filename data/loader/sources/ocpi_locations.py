@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from data import geo
 from data.loader.sources.base import Parsed, SourceError, option_parser, parse_options
 from data.loader.sources.devices import (
     MAX_KW,
+    index_from,
     keep_london,
     note_unknown_power,
     power_band,
     screen,
     write_devices,
 )
-from data.loader.sources.ocpi import add_options, records
+from data.loader.sources.ocpi import CHUNK_RECORDS, add_options, chunks, records
 from data.loader.sources.runner import run_source
+from data.loader.sources.tabular import Seen
 
 SOURCE = "ocpi-locations"
 PARKING = {"ON_STREET": "on-street", "ALONG_MOTORWAY": "en-route", "PARKING_GARAGE": "destination",
            "PARKING_LOT": "destination", "UNDERGROUND_GARAGE": "destination", "ON_DRIVEWAY": "other"}
 PHASES = {"AC_3_PHASE": 3, "AC_2_PHASE": 2, "AC_2_PHASE_SPLIT": 2}
+CONNECTOR_COLUMNS = ["device_id", "connector_no", "connector_type", "rated_kw"]
 
 
 def _parser():
@@ -54,7 +60,8 @@ def _name(obj) -> str | None:
     return obj.get("name") if isinstance(obj, dict) else None
 
 
-def _evse_rows(n: int, loc: dict) -> tuple[list[dict], list[dict]]:
+def _evse_rows(n: int, loc: dict, first: int) -> tuple[list[dict], list[dict]]:
+    """The Location's EVSEs as device rows and their connectors (``_evse``: the EVSE's row, from ``first``)."""
     coords = loc.get("coordinates") or {}
     operator = _name(loc.get("operator")) or _name(loc.get("owner")) or loc.get("party_id")
     kind = PARKING.get(str(loc.get("parking_type") or loc.get("type") or "").upper(), "other")
@@ -74,21 +81,40 @@ def _evse_rows(n: int, loc: dict) -> tuple[list[dict], list[dict]]:
                         "source": SOURCE, "_raw": {"location": loc.get("id"), "evse": evse}})
         for i, con in enumerate(evse.get("connectors") or [], start=1):
             if isinstance(con, dict):
-                cons.append({"device_id": uid, "connector_no": i, "connector_type": con.get("standard"),
-                             "rated_kw": connector_kw(con)})
+                cons.append({"_evse": first + len(devices) - 1, "device_id": uid, "connector_no": i,
+                             "connector_type": con.get("standard"), "rated_kw": connector_kw(con)})
     return devices, cons
 
 
-def parse(location: str, opts, context: Connection | None = None) -> Parsed:
-    """OCPI Locations -> London devices (one per EVSE) and connectors; bad EVSEs quarantined."""
+def parse(location: str, opts, context: Connection | None = None, chunk_records: int | None = None) -> Parsed:
+    """OCPI Locations -> London devices (one per EVSE) and connectors; bad EVSEs quarantined. Read object by
+    object and checked ``chunk_records`` Locations at a time, so memory follows London's devices, not the file."""
     parsed = Parsed(SOURCE, location)
-    return parse_records(parsed, records(location, parsed, opts), context)
+    return parse_records(parsed, records(location, parsed, opts), context, chunk_records)
 
 
-def parse_records(parsed: Parsed, recs: list[tuple[int, dict]], context) -> Parsed:
-    """(record number, Location) pairs already read -> ``parsed``'s devices and connectors tables."""
+def parse_records(parsed: Parsed, recs: Iterable[tuple[int, dict]], context, chunk_records: int | None = None
+                  ) -> Parsed:
+    """(record number, Location) pairs -> ``parsed``'s devices and connectors tables, checked a chunk at a time
+    (the same result as one chunk's: an EVSE uid repeated in a later chunk is still a duplicate)."""
+    seen, parts = Seen(), []
+    for batch in chunks(recs, chunk_records or CHUNK_RECORDS):
+        devices, cons = _rows(parsed, batch)
+        if devices and not isinstance(context, geo.BoroughIndex):
+            context = index_from(context)  # once, not per chunk
+        parts.append(_screened(parsed, devices, cons, context, seen))
+    parts = [p for p in parts if len(p[0])] or parts[:1] or [_screened(parsed, [], [], context, seen)]
+    frame = pd.concat([d for d, _ in parts], ignore_index=True)  # empty chunks left out: their dtypes differ
+    note_unknown_power(parsed, frame, "no connector power in the feed")
+    parsed.tables["devices"] = frame
+    parsed.tables["connectors"] = pd.concat([c for _, c in parts], ignore_index=True).drop_duplicates(
+        ["device_id", "connector_no"])
+    return parsed
+
+
+def _rows(parsed: Parsed, batch: list[tuple[int, dict]]) -> tuple[list[dict], list[dict]]:
     devices, cons = [], []
-    for n, loc in recs:
+    for n, loc in batch:
         if "evses" not in loc and "coordinates" not in loc:
             raise SourceError(f"object {n} is not an OCPI Location (no coordinates or evses): "
                               "expected OCPI 2.2.1 Locations")
@@ -101,29 +127,33 @@ def parse_records(parsed: Parsed, recs: list[tuple[int, dict]], context) -> Pars
             continue
         if not loc.get("evses"):
             parsed.notes["locations without EVSEs"] += 1
-        d, c = _evse_rows(n, loc)
+        d, c = _evse_rows(n, loc, len(devices))
         devices += d
         cons += c
     parsed.rows_in += len(devices)
+    return devices, cons
+
+
+def _screened(parsed: Parsed, devices: list[dict], cons: list[dict], context, seen: Seen
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A chunk's EVSE rows -> (its London devices, their connectors); bad rows quarantined."""
     frame = pd.DataFrame(devices, columns=["_row", "device_id", "name", "latitude", "longitude", "operator",
                                            "network", "location_type", "status", "removed_on", "source",
                                            "_raw"])
     frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype(float)
-    cons = pd.DataFrame(cons, columns=["device_id", "connector_no", "connector_type", "rated_kw"])
+    frame["removed_on"] = frame["removed_on"].astype("datetime64[us]")  # one type whatever a chunk holds
+    cons = pd.DataFrame(cons, columns=["_evse", *CONNECTOR_COLUMNS]).astype({"rated_kw": float})
 
     def raw(i):
         return frame.at[i, "_raw"]
 
-    keep = screen(parsed, frame, raw, context, "EVSE without uid")
+    keep = screen(parsed, frame, raw, context, "EVSE without uid", seen)
     frame = frame[keep].drop(columns=["_row", "_raw"])
-    frame["max_kw"] = cons.groupby("device_id")["rated_kw"].max().reindex(frame["device_id"]).to_numpy()
+    # an EVSE's own connectors (not those of a quarantined EVSE with the same uid)
+    frame["max_kw"] = cons.groupby("_evse")["rated_kw"].max().reindex(frame.index).to_numpy()
     frame["power_band"] = power_band(frame["max_kw"].astype(float))
     frame = keep_london(parsed, frame, context) if len(frame) else frame.assign(gss_code=None)
-    note_unknown_power(parsed, frame, "no connector power in the feed")
-    parsed.tables["devices"] = frame.reset_index(drop=True)
-    parsed.tables["connectors"] = cons[cons["device_id"].isin(set(frame["device_id"]))].drop_duplicates(
-        ["device_id", "connector_no"])
-    return parsed
+    return frame.reset_index(drop=True), cons[cons["_evse"].isin(frame.index)].drop(columns="_evse")
 
 
 def load(engine, location: str, options=None) -> int | None:
