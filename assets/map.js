@@ -22,9 +22,10 @@
             pointToLayer: function (feature, latlng) {
                 var h = ctx(arguments).hideout || {};
                 var colour = (h.colours || [])[feature.properties.b] || "#666666";
-                if (h.live && h.live.c) {  // Live now (issue 15): a device without a known status is unknown
-                    var k = h.live.c[feature.properties.d];
-                    colour = h.live.colours[k === undefined ? h.live.unknown : k];
+                if (h.live && h.live.s !== undefined) {
+                    // Live now (issue 15): one digit per point, in the order of the points held (index i).
+                    var k = h.live.s.charCodeAt(feature.properties.i) - 48;
+                    colour = h.live.colours[k >= 0 && k < h.live.colours.length ? k : h.live.unknown];
                 }
                 return L.circleMarker(latlng, {
                     radius: 7, fillColor: colour, color: "#ffffff", weight: 1.5, fillOpacity: 0.95
@@ -110,7 +111,7 @@
                     features.push({
                         type: "Feature",
                         geometry: {type: "Point", coordinates: [points.lon[i], points.lat[i]]},
-                        properties: {d: points.id[i], b: points.b[i]}
+                        properties: {d: points.id[i], b: points.b[i], i: i}
                     });
                 }
                 var fmt = function (n) { return n.toLocaleString("en-GB"); };

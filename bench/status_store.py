@@ -21,7 +21,7 @@ from bench.ocpi_fake import Script, when
 from cache import cache
 from data import queries, schema
 from data.db import make_engine
-from data.loader import status_derive, store
+from data.loader import status_derive, status_rollups, store
 
 log = logging.getLogger("bench.status_store")
 FEEDS = ("a", "b")
@@ -50,6 +50,7 @@ def fill(url: str, seed: int = 15) -> dict:
     now = datetime.utcnow().replace(microsecond=0)
     with engine.begin() as conn:
         store.bulk_insert(conn, schema.status_changes, changes)
+        status_rollups.rebuild_current(conn)  # as the watcher keeps it
         conn.execute(schema.status_feeds.insert(), [{"feed": f, "url": f"https://example.invalid/{f}/locations",
                                                      "cursor": now, "last_good_poll": now, "polls_ok": 1,
                                                      "errors": 0, "errors_since_good": 0} for f in FEEDS])

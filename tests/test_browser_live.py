@@ -81,6 +81,10 @@ def test_brl001_live_now_colours_the_points_and_the_legend_states_each_feed_age(
                                    f"document.getElementById('{ids.LIVE_DETAILS}').scrollIntoView()")
     dash_duo.wait_for_contains_text(f"#{ids.LIVE_BODY}", "Busiest devices", timeout=30)
     dash_duo.wait_for_element(f"#{ids.LIVE_BODY} .js-plotly-plot", timeout=30)
+    # Each officer list is folded and built only when opened (issue 7's speed: the panel never scans devices).
+    assert not dash_duo.driver.find_elements("css selector", f"#{ids.LIVE_BODY} .live-list table")
+    dash_duo.driver.execute_script("document.querySelector('.live-list').open = true")
+    dash_duo.wait_for_element(f"#{ids.LIVE_BODY} .live-list table", timeout=30)
     for width, height in ((1920, 1080), (1366, 768)):
         dash_duo.driver.set_window_size(width, height)
         dash_duo.driver.execute_script(f"document.getElementById('{ids.LIVE_DETAILS}').scrollIntoView()")

@@ -15,7 +15,7 @@ import config
 from app import create_app
 from bench.dash_http import post
 from bench.ocpi_fake import Script, london_points
-from data import schema
+from data import queries, schema
 from data import status_queries as sq
 from layouts import ids
 from state.selection import default_state
@@ -50,7 +50,6 @@ def _state(script) -> dict:
 
 
 def _src(db: str, min_count: int = 0) -> Source:
-    from data import queries
     return Source(db, queries.read_version(db), min_count)
 
 
@@ -70,13 +69,14 @@ def test_liv001_views_on_a_filled_store(filled, script, app_context):
     assert ops["reliability"].to_dict() == pytest.approx(want_ops["reliability"].to_dict())
     # Fresh feeds: every device has a class, and it is the status query's; the legend says each feed's age.
     shown = live.live_map(src, last + timedelta(minutes=2))
-    cur = sq.current_status(db, (last + timedelta(minutes=2)).isoformat())
-    assert shown["codes"] == {d: live.LIVE_CLASSES.index(c) for d, c in zip(cur["device_id"], cur["live"], strict=True)}
-    assert {"available", "in use"} <= {live.LIVE_CLASSES[k] for k in shown["codes"].values()}
+    cur = sq.current_status(db, (last + timedelta(minutes=2)).isoformat()).set_index("device_id")["live"]
+    order = queries.device_frame(db, src.version)["device_id"]  # the points the browser holds, in their order
+    assert [live.LIVE_CLASSES[int(k)] for k in shown["codes"]] == [cur.get(d, "unknown") for d in order]
+    assert {"available", "in use"} <= {live.LIVE_CLASSES[int(k)] for k in shown["codes"]}
     assert [t for t, stale in shown["feeds"]] == ["Feed a: updated 2 min ago", "Feed b: updated 2 min ago"]
     # A day later both feeds are stale: every device unknown, never available, and the legend says so.
     later = live.live_map(src, last + timedelta(days=1))
-    assert set(later["codes"].values()) == {live.LIVE_CLASSES.index("unknown")}
+    assert set(later["codes"]) == {str(live.LIVE_CLASSES.index("unknown"))}
     assert all(stale and "stale, last updated 1 day ago" in t for t, stale in later["feeds"])
     # The officer lists: worst rapid first, busiest first, least used first.
     now = last + timedelta(minutes=2)
@@ -97,7 +97,7 @@ def test_liv002_public_mode_shows_aggregates_only(filled, script, app_context):
     assert reason is None and "device" not in boroughs and "device" not in rapid
     small = boroughs["devices"].isna()
     assert boroughs.loc[small, "occupancy"].isna().all()  # a borough of < 5 devices shows no rate
-    assert live.live_map(src, last)["codes"] == {} and live.live_map(src, last)["message"] == live.PUBLIC_MAP
+    assert live.live_map(src, last)["codes"] == "" and live.live_map(src, last)["message"] == live.PUBLIC_MAP
     for kind in live.LISTS:
         assert live.device_list(src, state, kind, last) == (None, live.OFFICERS_ONLY)
 
@@ -108,6 +108,17 @@ def _body(app, state) -> str:
     return json.dumps(resp.get_json()["response"][ids.LIVE_BODY]["children"])
 
 
+def _list(app, state, kind: str, opened: bool = True) -> str | None:
+    """One officer list's rows, as the browser asks when its <details> opens (None: no update)."""
+    resp = post(app, ids.LIVE_LIST_BODY, {f"{ids.LIVE_LIST}.open": opened, f"{ids.LIVE_PANEL_GATE}.data": state,
+                                          "MATCH": kind}, [f"{ids.LIVE_LIST}.open"])
+    if resp.status_code == 204:
+        return None
+    assert resp.status_code == 200
+    out = resp.get_json()["response"]
+    return json.dumps(next(iter(out.values()))["children"]) if out else None
+
+
 def test_liv003_http_panel_and_map_officer_and_public(filled, script):
     db, _ = filled
     state = _state(script)
@@ -115,19 +126,25 @@ def test_liv003_http_panel_and_map_officer_and_public(filled, script):
     body = _body(officer, state)
     assert "Rapid networks (50 kW+): reliability by operator" in body and "99 % required" in body
     assert "Operators: occupancy and reliability" in body
-    assert any(uid in body for uid in script.uid)  # the device lists
-    for title, _ in live.LISTS.values():
+    assert not any(uid in body for uid in script.uid)  # the device lists are folded, built only when opened
+    for kind, (title, _) in live.LISTS.items():
         assert title in body
+        rows = _list(officer, state, kind)
+        assert title in rows and any(uid in rows for uid in script.uid)  # (not working: the day is long past)
+    assert _list(officer, state, "busiest", opened=False) is None  # closing it asks for nothing
     public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
     body = _body(public, state)
     assert "Rapid networks" in body and live.OFFICERS_ONLY in body
     assert not any(uid in body for uid in script.uid)  # no device anywhere in the public panel
+    assert live.OFFICERS_ONLY in _list(public, state, "busiest")  # a crafted request for a list: the sentence
     for app, codes in ((officer, True), (public, False)):
         resp = post(app, ids.MAP_LIVE_LEGEND, {f"{ids.LIVE_GATE}.data": {"map": "live"}, f"{ids.LIVE_TICK}.n_intervals": None},
                     [f"{ids.LIVE_GATE}.data"])
         out = resp.get_json()["response"]
-        patch = json.dumps(out[ids.MAP_POINTS]["hideout"])
-        assert any(uid in patch for uid in script.uid) is codes
+        patch = out[ids.MAP_POINTS]["hideout"]
+        assert not any(uid in json.dumps(patch) for uid in script.uid)  # digits in the points' order, no ids
+        # One digit per point (stale feeds: all unknown, 3), or none at all in public mode: no device's status.
+        assert ('"s": "' + "3" * 50 in json.dumps(patch)) is codes
         legend = json.dumps(out[ids.MAP_LIVE_LEGEND]["children"])
         assert "Live now" in legend and "stale, last updated" in legend  # the scripted day is long past
         assert ("available (0)" in legend) is codes  # stale feeds: nothing shown as available
