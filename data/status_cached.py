@@ -42,3 +42,8 @@ def live_codes(db: str, key: str, now: str, stale_after_s: int, classes: tuple[s
     """(one class digit per device, in the map's point order; count per class): the map's Live now, one cache
     entry a minute, so each open map's minute tick is a lookup."""
     return sq.live_codes(db, now, stale_after_s, classes)
+
+
+@cache.memoize()
+def borough_days(db: str, key: str, start: str, end: str, bands: tuple, gss_codes: tuple) -> pd.DataFrame:
+    return sq.borough_days(db, start, end, bands, gss_codes)

@@ -80,6 +80,23 @@ def minutes(db: str, start: str, end: str, by: str = "borough", bands: tuple[str
     return with_rates(_frame(db, stmt))
 
 
+def borough_days(db: str, start: str, end: str, bands: tuple[str, ...], gss_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Per day, for each of ``gss_codes`` and London ("London": every borough), the status devices and minutes
+    (from the borough rollup): the live-status metrics' time series."""
+    t = s.status_daily_borough
+    cols = (func.sum(t.c.devices).label("devices"), *(func.sum(t.c[c]).label(c) for c in s.STATUS_MINUTES))
+    where = [t.c.day >= date.fromisoformat(start[:10]), t.c.day <= date.fromisoformat(end[:10])]
+    if bands:
+        where.append(t.c.power_band.in_(bands))
+    london = select(t.c.day, *cols).where(*where).group_by(t.c.day)
+    areas = select(t.c.day, t.c.gss_code.label("area"), *cols).where(*where, t.c.gss_code.in_(gss_codes)).group_by(
+        t.c.day, t.c.gss_code)
+    frames = [_frame(db, london).assign(area="London"), _frame(db, areas) if gss_codes else None]
+    out = pd.concat([f for f in frames if f is not None], ignore_index=True)
+    out["day"] = pd.to_datetime(out["day"])
+    return with_rates(out)
+
+
 def device_minutes(db: str, start: str, end: str, by: str = "device", bands: tuple[str, ...] = (),
                    operators: tuple[str, ...] = ()) -> pd.DataFrame:
     """As ``minutes``, from ``status_daily`` per device (the truth the rollups are tested against)."""

@@ -4,9 +4,11 @@ and plain sentences on a store without status history."""
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -15,12 +17,15 @@ import config
 from app import create_app
 from bench.dash_http import post
 from bench.ocpi_fake import Script, london_points
-from data import queries, schema
+from cache import cache
+from data import queries, schema, status_cached
 from data import status_queries as sq
+from data.db import make_engine
+from data.loader import store
 from layouts import ids
 from state.selection import default_state
 from tests.watch_util import filled_store
-from views import live
+from views import compare, live
 from views.common import Source
 
 
@@ -211,3 +216,71 @@ def test_liv006_device_csv_for_officers_only(filled, script):
     public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
     resp = _csv(public, state, "busiest")  # a crafted request: public mode has no button, and no list either
     assert resp.status_code == 204 or ids.LIVE_CSV not in (resp.get_json() or {}).get("response", {})
+
+
+def _arr(values) -> list:
+    """A figure's array as plain values (Plotly sends numbers as base64 typed arrays)."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def _figure(app, output: str, state: dict) -> dict:
+    values = {f"{ids.STATE}.data": state}
+    resp = post(app, output, values, list(values))
+    assert resp.status_code == 200
+    return resp.get_json()["response"]
+
+
+def test_liv007_occupancy_and_reliability_are_metrics_of_every_panel(filled, script):
+    """Issue 15 item 4: occupancy and PCPR 2023 reliability in the comparison, the choropleth and the time series
+    over HTTP, equal to the status queries; public mode blanks boroughs of too few status devices."""
+    db, _ = filled
+    day = script.day.date().isoformat()
+    officer = create_app(db)
+    for metric, col in (("occupancy", "occupancy"), ("reliability", "reliability")):
+        state = {**_state(script), "metric": metric, "denominator": "total"}
+        want = sq.minutes(db, day, day, by="borough").dropna(subset=[col]).set_index("borough")[col] * 100
+        out = _figure(officer, ids.COMPARE_GRAPH, state)
+        bars = out[ids.COMPARE_GRAPH]["figure"]["data"][0]
+        values = dict(zip(_arr(bars["customdata"]), _arr(bars["x"] if bars.get("orientation") == "h" else bars["y"]),
+                          strict=True))
+        shown = {g: v for g, v in values.items() if v is not None and np.isfinite(v) and g in want}
+        assert shown and all(shown[g] == pytest.approx(want[g]) for g in shown)
+        assert json.dumps(_figure(officer, ids.HEADER_FIGURES, state)).count(sorted(shown)[0]) >= 1  # choropleth
+        series = _figure(officer, ids.SERIES_GRAPH, state)[ids.SERIES_GRAPH]["figure"]["data"]
+        london = next(t for t in series if t["name"] == "London")
+        total = sq.minutes(db, day, day, by="operator")
+        observed = total[col].notna()
+        expect = (total["in_use"].sum() / total["observed"].sum() if metric == "occupancy" else
+                  total[list(sq.WORKING)].sum().sum() / (total[list(sq.WORKING)].sum().sum()
+                                                        + total["not_working"].sum()))
+        assert observed.any() and _arr(london["y"])[0] == pytest.approx(100 * expect)
+    public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
+    state = {**_state(script), "metric": "occupancy", "denominator": "total"}
+    with public.server.app_context():
+        (ranked, _london), reason = compare.ranked(_src(db, min_count=5), state)
+    small = ranked["status_devices"].isna() | (ranked["status_devices"] < 5)
+    assert small.any() and ranked.loc[small, "value"].isna().all() and ranked.loc[~small, "value"].notna().any()
+
+
+def test_liv008_a_status_poll_rolls_over_only_the_views_reading_status(filled, script):
+    """Issue 15 item 5: after a status poll (data_version:status bumped, global version not) the occupancy view is
+    drawn again, while the sessions view is still served from its cache (its rollups were emptied meanwhile)."""
+    db, _ = filled
+    app = create_app(db)
+    sessions = {**_state(script), "metric": "sessions", "denominator": "total"}
+    occupancy = {**sessions, "metric": "occupancy"}
+    before = [_figure(app, ids.COMPARE_GRAPH, s) for s in (sessions, occupancy)]
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        for table in (schema.rollup_daily_borough, schema.rollup_daily, schema.rollup_daily_band):
+            conn.execute(table.delete())
+        conn.execute(schema.status_daily_borough.update().values(in_use=0.0))
+        store.bump_data_version(conn, "status")
+    engine.dispose()
+    with app.server.app_context():
+        cache.delete_memoized(status_cached.status_version, db)  # its 5 s lifetime, as if that long had passed
+    after = [_figure(app, ids.COMPARE_GRAPH, s) for s in (sessions, occupancy)]
+    assert after[0] == before[0]  # the sessions view: its cache entry kept
+    assert after[1] != before[1] and "0.0" in json.dumps(after[1])  # occupancy: drawn again, now 0 %
