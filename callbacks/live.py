@@ -54,7 +54,8 @@ def live_map(gate, _tick):
         hideout["live"] = None
         return [], hideout, False, True
     shown = live.live_map(source(), utc_now())
-    hideout["live"] = {"s": shown["codes"], "colours": list(fig.LIVE_COLOURS), "unknown": len(live.LIVE_CLASSES) - 1}
+    hideout["live"] = {"s": shown["codes"], "colours": list(fig.LIVE_COLOURS), "labels": list(live.LIVE_CLASSES),
+                       "unknown": len(live.LIVE_CLASSES) - 1}
     legend = live_legend(live.LIVE_CLASSES, fig.LIVE_COLOURS, shown["counts"], shown["feeds"], shown["message"])
     return legend, hideout, True, False
 
