@@ -72,7 +72,8 @@ def _graph(figure) -> dcc.Graph:
 )
 @guarded(lambda alert: [alert])
 def live_panel(state):
-    """Occupancy and reliability by borough and by operator's rapid network; the officers' device lists."""
+    """Occupancy and reliability by borough and by operator's rapid network (the daily status rollups); the
+    officers' device lists folded, each built when opened (``live_list``)."""
     src = source()
     minute = utc_now().replace(second=0, microsecond=0).isoformat()  # "not working for 7 days" moves with now
     return panel_body(src.db, src.version, status_cached.status_version(src.db), src.min_count,

@@ -256,6 +256,9 @@ def test_liv007_occupancy_and_reliability_are_metrics_of_every_panel(filled, scr
                   total[list(sq.WORKING)].sum().sum() / (total[list(sq.WORKING)].sum().sum()
                                                         + total["not_working"].sum()))
         assert observed.any() and _arr(london["y"])[0] == pytest.approx(100 * expect)
+        with officer.server.app_context():  # the comparison's London line: every borough's minutes together
+            (_frame, london_value), _ = compare.ranked(_src(db), state)
+        assert london_value == pytest.approx(100 * expect)
     public = create_app(db, settings=config.load({"APP_MODE": "public", "PUBLIC_MIN_COUNT": "5"}))
     state = {**_state(script), "metric": "occupancy", "denominator": "total"}
     with public.server.app_context():
