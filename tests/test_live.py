@@ -18,14 +18,14 @@ from app import create_app
 from bench.dash_http import post
 from bench.ocpi_fake import Script, london_points
 from cache import cache
-from data import queries, schema, status_cached
+from data import metrics, queries, schema, status_cached
 from data import status_queries as sq
 from data.db import make_engine
 from data.loader import store
 from layouts import ids
 from state.selection import default_state
 from tests.watch_util import filled_store
-from views import compare, live
+from views import availability, compare, live
 from views.common import Source
 
 
@@ -170,6 +170,13 @@ def test_liv004_a_store_without_status_history_says_so(demo_sqlite):
                 [f"{ids.LIVE_GATE}.data"])
     legend = json.dumps(resp.get_json()["response"][ids.MAP_LIVE_LEGEND]["children"])
     assert live.NO_HISTORY in legend and "(0)" not in legend
+    # The live-status metrics are offered disabled, with the reason, and a link asking for one says it instead.
+    with app.server.test_request_context():
+        reasons = availability.metric_reasons(availability.offer(source()))
+    assert reasons["occupancy"] == reasons["reliability"] == metrics.missing_text("status")
+    for output in (ids.COMPARE_GRAPH, ids.SERIES_GRAPH):
+        said = json.dumps(_figure(app, output, {**state, "metric": "reliability", "denominator": "total"}))
+        assert metrics.missing_text("status") in said
 
 
 def test_liv005_figures_on_small_frames_and_the_map_mode_key():
