@@ -100,6 +100,8 @@ def borough_days(db: str, start: str, end: str, bands: tuple[str, ...], gss_code
 def device_minutes(db: str, start: str, end: str, by: str = "device", bands: tuple[str, ...] = (),
                    operators: tuple[str, ...] = ()) -> pd.DataFrame:
     """As ``minutes``, from ``status_daily`` per device (the truth the rollups are tested against)."""
+    if by == "device":
+        return _per_device(db, start, end, bands, operators)
     key = GROUPS[by].label(by)
     d, t = s.devices, s.status_daily
     stmt = (select(key, func.count(func.distinct(t.c.device_id)).label("devices"),
@@ -111,10 +113,26 @@ def device_minutes(db: str, start: str, end: str, by: str = "device", bands: tup
         stmt = stmt.where(d.c.power_band.in_(bands))
     if operators:
         stmt = stmt.where(d.c.operator.in_(operators))
-    if by == "device":
-        stmt = stmt.add_columns(d.c.operator, d.c.gss_code, d.c.power_band).group_by(
-            d.c.operator, d.c.gss_code, d.c.power_band)
     return with_rates(_frame(db, stmt))
+
+
+def _per_device(db: str, start: str, end: str, bands: tuple[str, ...], operators: tuple[str, ...]) -> pd.DataFrame:
+    """Minutes per device over days [start, end] with its operator, borough and band: ``status_daily`` grouped by
+    device alone and the devices' fields joined after (half the time of grouping the join: the officer lists)."""
+    d, t = s.devices, s.status_daily
+    stmt = (select(t.c.device_id.label("device"), *(func.sum(t.c[c]).label(c) for c in s.STATUS_MINUTES))
+            .where(t.c.day >= date.fromisoformat(start[:10]), t.c.day <= date.fromisoformat(end[:10]))
+            .group_by(t.c.device_id))
+    picked = [d.c.power_band.in_(bands)] if bands else []
+    if operators:
+        picked.append(d.c.operator.in_(operators))
+    if picked:
+        stmt = stmt.where(t.c.device_id.in_(select(d.c.device_id).where(*picked)))
+    sums = _frame(db, stmt)
+    fields = _frame(db, select(d.c.device_id.label("device"), d.c.operator, d.c.gss_code, d.c.power_band))
+    df = sums.merge(fields, on="device").sort_values("device", ignore_index=True)
+    df.insert(1, "devices", 1)
+    return with_rates(df)
 
 
 def rapid_reliability(db: str, start: str, end: str) -> pd.DataFrame:

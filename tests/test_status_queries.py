@@ -107,6 +107,9 @@ def test_sq004_status_rollups_equal_the_per_device_truth(filled, script):
         got = q.minutes(db, day, day, by=by, bands=bands).reset_index(drop=True)
         assert len(got) and got["devices"].sum() > 0
         pd.testing.assert_frame_equal(got, _truth_by(db, day, by, bands), check_dtype=False)
+    per_device = q.device_minutes(db, day, day, by="device").groupby("gss_code")[list(schema.STATUS_MINUTES)].sum()
+    pd.testing.assert_frame_equal(per_device, _truth_by(db, day, "borough").set_index("borough")[
+        list(schema.STATUS_MINUTES)].rename_axis("gss_code"), check_dtype=False)  # the lists' per-device sums too
     engine = make_engine(db)
     with engine.begin() as conn:
         before = {t.name: conn.execute(select(t).order_by(*t.primary_key)).all()
