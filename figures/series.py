@@ -30,7 +30,9 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
         sub = frame[frame["area"] == area]
         label = london_label if area == london else names.get(area, area)
         traces.append(dict(
-            type="scatter", x=sub["bucket"].to_numpy(), y=sub["value"].to_numpy(), name=label, mode="lines", legendgroup=area,
+            type="scatter", x=sub["bucket"].to_numpy(), y=sub["value"].to_numpy(), name=label, legendgroup=area,
+            mode="lines" if sub["value"].notna().sum() > 2 else "lines+markers",  # one or two periods: a line alone is
+            # invisible (a status metric's first weeks)
             line=dict(color=colours[area], width=3, dash="dash" if area == london else "solid"),
             hovertemplate="%{x|%d %b %Y}: %{y:" + y_format + "}<extra>" + label + "</extra>"))
     if official is not None and not official.empty:

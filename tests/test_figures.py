@@ -99,6 +99,14 @@ def test_fig008_time_series_figure_has_one_line_per_area_and_official_markers():
     assert fig.data[1].line.dash == "dash" and fig.layout.yaxis.fixedrange
 
 
+def test_fig008b_a_series_of_one_or_two_periods_is_drawn_with_markers():
+    """A line through one point draws nothing: a status metric's first week showed an empty chart."""
+    one = pd.DataFrame({"area": ["London"], "bucket": pd.to_datetime(["2022-12-26"]), "value": [99.5]})
+    assert series.time_series(one, {}, title="t", y_title="%").data[0].mode == "lines+markers"
+    many = frames.usage_series(_daily(), "day", "sessions")
+    assert {t.mode for t in series.time_series(many, {}, title="t", y_title="y").data} == {"lines"}
+
+
 def test_fig009_heatmap_is_seven_by_twenty_four_shares():
     frame = pd.DataFrame({"dow": [0, 6], "hour": [8, 23], "sessions": [3.0, 1.0], "kwh": [1.0, 1.0]})
     fig = series.hour_of_week(frame, title="t")

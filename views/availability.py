@@ -139,7 +139,25 @@ def provenance(src: Source) -> dict:
         if phrases:
             by_kind[kind] = data_spans.SEP.join(phrases)
             loaded[kind] = rows["loaded_at"].max().isoformat()
+    status = _status_source(src)
+    if status:
+        by_kind["status"], loaded["status"] = status
     return {"by_kind": by_kind, "loaded": loaded}
+
+
+def _status_source(src: Source) -> tuple[str, str] | None:
+    """'live status (OCPI feeds a, b)' and the last good poll, once a feed has been polled; a chart of occupancy or
+    reliability names its source like every other chart (it said "no data loaded")."""
+    version = status_cached.status_version(src.db)
+    if version == "0":
+        return None
+    feeds = status_cached.feeds(src.db, f"{src.version}:{version}").dropna(subset=["last_good_poll"])
+    if feeds.empty:
+        return None
+    names = list(feeds["feed"])
+    listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"live status (OCPI feed{'s' if len(names) > 1 else ''} {listed})", \
+        pd.Timestamp(feeds["last_good_poll"].max()).isoformat()
 
 
 def caption_kinds(state: dict) -> tuple[str, ...]:
