@@ -186,3 +186,35 @@ def test_tgb004_the_tracker_and_where_next_make_a_slide(context_app):
                     "return [d.scrollHeight - window.innerHeight, d.scrollWidth - window.innerWidth]") == [0, 0]
     assert duo.find_element(".targets-panel .panel-export").rect["width"] <= 1  # the CSV button is off the slide
     assert duo.get_logs() == []
+
+
+FITS = """
+const out = [];
+for (const id of arguments) {
+  const gd = document.querySelector('#' + id + ' .js-plotly-plot'), box = gd.getBoundingClientRect();
+  const title = gd.querySelector('.gtitle'), labels = [...gd.querySelectorAll('.bartext')];
+  out.push([id, title ? Math.round(title.getBoundingClientRect().right - box.right) : null,
+            labels.length ? Math.round(Math.max(...labels.map(t => t.getBoundingClientRect().right)) - box.right) : null]);
+}
+return out;
+"""
+
+
+def test_tgb005_a_half_width_slide_in_a_browser_window_cuts_no_title_and_no_bar_label(context_app):
+    # 1366x768 less the browser's chrome: the tracker's title (73 characters) was cut at the chart's right edge and
+    # where next's longest bar's label touched it; both must end inside the chart, with a few pixels to spare
+    duo = context_app
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1366, "height": 625, "deviceScaleFactor": 1, "mobile": False})
+    duo.driver.get(f"{duo.server_url}/?present=1")
+    duo.wait_for_element(f"#{ids.WHERE_GRAPH} .bars .point", timeout=45)
+    _js(duo, "document.documentElement.setAttribute('data-slide', 'tracker where-next');"
+             "document.documentElement.setAttribute('data-slide-n', '2');"
+             "window.dispatchEvent(new Event('resize'));")
+    until(lambda: _js(duo, "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot')"
+                           ".layout.meta.evFit.startsWith('true')", ids.WHERE_GRAPH), timeout=15)
+    until(lambda: all(t is not None and t <= -2 for _, t, _ in _js(duo, FITS, ids.TARGETS_GRAPH, ids.WHERE_GRAPH)),
+          timeout=15)
+    (_, _, none), (_, _, label) = _js(duo, FITS, ids.TARGETS_GRAPH, ids.WHERE_GRAPH)
+    assert none is None and label <= -2
+    assert duo.get_logs() == []
