@@ -213,8 +213,7 @@ def test_tgb005_a_half_width_slide_in_a_browser_window_cuts_no_title_and_no_bar_
              "window.dispatchEvent(new Event('resize'));")
     until(lambda: _js(duo, "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot')"
                            ".layout.meta.evFit.startsWith('true')", ids.WHERE_GRAPH), timeout=15)
-    until(lambda: all(t is not None and t <= -2 for _, t, _ in _js(duo, FITS, ids.TARGETS_GRAPH, ids.WHERE_GRAPH)),
+    until(lambda: [t <= -2 for _, t, _ in _js(duo, FITS, ids.TARGETS_GRAPH, ids.WHERE_GRAPH)] == [True, True],
           timeout=15)
-    (_, _, none), (_, _, label) = _js(duo, FITS, ids.TARGETS_GRAPH, ids.WHERE_GRAPH)
-    assert none is None and label <= -2
+    until(lambda: _js(duo, FITS, ids.WHERE_GRAPH)[0][2] <= -2, timeout=15)
     assert duo.get_logs() == []
