@@ -9,7 +9,7 @@
         "legend.font.size", "hoverlabel.font.size", "margin.t", "margin.b", "xaxis.tickfont.size",
         "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size", "yaxis.autorange", "xaxis.title.text",
         "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor", "font.color",
-        "uniformtext.minsize", "uniformtext.mode", "title.text", "title.y"];
+        "uniformtext.minsize", "uniformtext.mode", "title.text", "title.y", "xaxis.autorange"];
 
     function get(layout, path) {
         return path.split(".").reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, layout);
@@ -73,6 +73,11 @@
         return [lines.join("<br>"), lines.length, least];
     }
 
+    // The comparison drawn as columns (assets/columns.js): the server always sends it as horizontal bars.
+    function columns(gd) {
+        return !!(gd.closest(".compare-panel") && gd.data && gd.data.length && gd.data[0].orientation === "v");
+    }
+
     function presentUpdate(gd, orig, px) {
         var head = fitTitle(gd, orig["title.text"], Math.round(px * 1.25), px), title = head[2];
         var isCompare = !!gd.closest(".compare-panel");
@@ -98,6 +103,10 @@
         (gd.layout.annotations || []).forEach(function (_a, i) { u["annotations[" + i + "].font.size"] = px; });
         // Where next's legend row covered its title in a half-width slide: the corner of its short bars too.
         if (isCompare || gd.closest(".where-next-panel")) { Object.assign(u, cornerLegend(gd)); }
+        if (columns(gd)) {  // assets/columns.js: the tall columns at the left, the legend over the short ones
+            Object.assign(u, {"legend.y": 0.99, "legend.yanchor": "top", "legend.x": sortLow(gd) ? 0 : 1,
+                "legend.xanchor": sortLow(gd) ? "left" : "right"});
+        }
         return u;
     }
 
@@ -114,6 +123,10 @@
         var meta = gd.layout.meta;
         var fresh = !(meta && typeof meta === "object" && meta.evFit);
         nameImage(gd, meta);
+        var isCompare = !!gd.closest(".compare-panel");
+        if (fresh && isCompare && !columns(gd) && window.evcolumns) {  // the server's figure, to go back to
+            gd._evFig = window.evcolumns.keep(gd);
+        }
         if (fresh) {
             gd._evOrig = {};
             KEYS.forEach(function (k) { gd._evOrig[k] = get(gd.layout, k); });
@@ -133,9 +146,19 @@
             wrap.style.setProperty("--slide-h", h + "px");
             window.Plotly.Plots.resize(gd);
         }
+        // A slide too short for the comparison's 33 rows of names: drawn as columns (assets/columns.js), and back.
+        if (isCompare && gd._evFig && window.evcolumns) {
+            var want = present && h > 80 && window.evcolumns.tooThin(gd._evFig.layout, h, px);
+            if (want !== columns(gd)) {
+                window.evcolumns.apply(gd, want ? window.evcolumns.figure(gd._evFig, gd.getBoundingClientRect().width, px)
+                                               : gd._evFig);
+                return;
+            }
+        }
         if ((fresh && !present && !low && !phone) || (!fresh && meta.evFit === sig)) { return; }
         var u = {};
         KEYS.forEach(function (k) { u[k] = orig[k] === undefined ? null : orig[k]; });
+        if (!columns(gd)) { delete u["xaxis.autorange"]; }  // only the columns' category axis is turned round
         (orig.annotationY || []).forEach(function (ya, i) {
             u["annotations[" + i + "].y"] = ya[0]; u["annotations[" + i + "].yanchor"] = ya[1];
             u["annotations[" + i + "].font.size"] = ya[2] === undefined ? null : ya[2];
@@ -147,7 +170,9 @@
             Object.assign(u, {"legend.orientation": "h", "legend.x": 0, "legend.xanchor": "left", "legend.y": -0.04,
                 "legend.yanchor": "top", "xaxis.title.text": ""});
         }
-        if (low) {
+        if (low && columns(gd)) {
+            u["xaxis.autorange"] = "reversed";
+        } else if (low) {
             // Lowest first: the category axis read the other way; the London label moves to the short bars.
             u["yaxis.autorange"] = "reversed";
             if ((orig.annotationY || []).length) { u["annotations[0].y"] = 0.99; u["annotations[0].yanchor"] = "top"; }
