@@ -193,3 +193,13 @@ def test_fig015_where_next_leaves_room_for_the_value_labels_beyond_the_longest_b
                            "gap": [1480.0, 600.0, -295.0]})
     lo, hi = needed_bars(ranked, title="t", subtitle="s", x_title="x").layout.xaxis.range
     assert hi >= 1480 * 1.1 and lo <= -295 - 0.1 * 1480
+
+
+def test_fig016_the_series_says_which_partly_covered_ends_it_leaves_out():
+    from views.series import partial_note
+    state = {"metric": "sessions", "from": "2024-01-07", "to": "2024-02-20"}
+    kept = pd.DataFrame({"area": "E09000001", "bucket": pd.date_range("2024-01-08", "2024-02-12", freq="7D"),
+                         "value": 7.0})
+    assert partial_note(state, kept, "week") == "first and last week left out (the period covers them in part)"
+    assert partial_note({**state, "metric": "utilisation"}, kept, "week") == ""  # a ratio is fair in part-weeks
+    assert partial_note(state, kept, "day") == ""
