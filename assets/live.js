@@ -15,3 +15,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         }
     }
 });
+
+// Each officer list is built only when its <details> opens (callbacks/live.py live_list): report its "open" (Dash's
+// html.Details does not; its id is a pattern-matching one, given to set_props as the object).
+document.addEventListener("toggle", function (event) {
+    var el = event.target;
+    if (el && el.tagName === "DETAILS" && el.classList.contains("live-list") && el.id) {
+        window.dash_clientside.set_props(JSON.parse(el.id), {open: el.open});
+    }
+}, true);

@@ -22,23 +22,47 @@
             pointToLayer: function (feature, latlng) {
                 var h = ctx(arguments).hideout || {};
                 var colour = (h.colours || [])[feature.properties.b] || "#666666";
-                if (h.live && h.live.c) {  // Live now (issue 15): a device without a known status is unknown
-                    var k = h.live.c[feature.properties.d];
-                    colour = h.live.colours[k === undefined ? h.live.unknown : k];
+                if (h.live && h.live.s !== undefined) {
+                    // Live now (issue 15): one digit per point, in the order of the points held (index i).
+                    var k = h.live.s.charCodeAt(feature.properties.i) - 48;
+                    colour = h.live.colours[k >= 0 && k < h.live.colours.length ? k : h.live.unknown];
                 }
                 return L.circleMarker(latlng, {
                     radius: 7, fillColor: colour, color: "#ffffff", weight: 1.5, fillOpacity: 0.95
                 });
             },
-            clusterToLayer: function (feature, latlng) {
+            clusterToLayer: function (feature, latlng, index) {
                 var n = feature.properties.point_count;
+                var h = ctx(arguments).hideout || {};
                 // Small enough that neighbouring clusters do not overlap at London zoom (radius 110 px apart).
                 var size = Math.round(26 + Math.min(14, 5 * Math.log10(n)));
+                var title = n + " devices", ring = "", cls = "marker-cluster ev-cluster";
+                if (h.live && h.live.s !== undefined && index && index.getLeaves) {
+                    // Live now (issue 15): a ring of each status's share of the cluster's points, so London's
+                    // zoom already shows where charge points are in use or not working.
+                    var counts = h.live.colours.map(function () { return 0; });
+                    index.getLeaves(feature.properties.cluster_id, Infinity).forEach(function (leaf) {
+                        var k = h.live.s.charCodeAt(leaf.properties.i) - 48;
+                        counts[k >= 0 && k < counts.length ? k : h.live.unknown] += 1;
+                    });
+                    var stops = [], at = 0;
+                    counts.forEach(function (c, k) {
+                        if (!c) { return; }
+                        var to = at + 100 * c / n;
+                        stops.push(h.live.colours[k] + " " + at.toFixed(1) + "% " + to.toFixed(1) + "%");
+                        at = to;
+                    });
+                    ring = ' style="background: conic-gradient(' + stops.join(", ") + ')"';
+                    title += ": " + counts.map(function (c, k) { return c + " " + (h.live.labels || [])[k]; })
+                        .join(", ");
+                    cls += " live";
+                    size += 8;
+                }
                 var icon = L.divIcon({
-                    html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
-                    className: "marker-cluster ev-cluster", iconSize: L.point(size, size)
+                    html: "<div" + ring + "><span>" + feature.properties.point_count_abbreviated + "</span></div>",
+                    className: cls, iconSize: L.point(size, size)
                 });
-                return L.marker(latlng, {icon: icon, title: n + " devices", alt: n + " devices"});
+                return L.marker(latlng, {icon: icon, title: title, alt: title});
             },
             boroughStyle: function (feature) {
                 var h = ctx(arguments).hideout || {};
@@ -110,7 +134,7 @@
                     features.push({
                         type: "Feature",
                         geometry: {type: "Point", coordinates: [points.lon[i], points.lat[i]]},
-                        properties: {d: points.id[i], b: points.b[i]}
+                        properties: {d: points.id[i], b: points.b[i], i: i}
                     });
                 }
                 var fmt = function (n) { return n.toLocaleString("en-GB"); };

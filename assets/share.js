@@ -116,7 +116,7 @@
 
     // Dash's checklists and radio items render role="listbox" without a name: take it from the field's label.
     function nameListboxes() {
-        document.documentElement.lang = document.documentElement.lang || "en-GB";
+        if (!document.documentElement.lang) { document.documentElement.lang = "en-GB"; }  // set once: a write is a mutation
         document.querySelectorAll("[role=listbox]:not([aria-label])").forEach(function (box) {
             var field = box.closest(".filter-field, .panel-title");
             var label = field && field.querySelector("label.filter-label, h2");

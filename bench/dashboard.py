@@ -36,7 +36,8 @@ INTERACTION = {  # first output id -> what it draws (one callback answers the ke
 }
 # Issue 15's status views: requested only while the status panel is open / the map is in Live now (and each
 # minute then), so timed beside the panels but left out of the sustained load's interactions.
-PANELS = {**INTERACTION, ids.LIVE_BODY: "status panel", ids.MAP_LIVE_LEGEND: "live map"}
+# "status list": one officer list opened (the busiest devices: every device over the period, the largest).
+PANELS = {**INTERACTION, ids.LIVE_BODY: "status panel", ids.LIVE_LIST_BODY: "status list", ids.MAP_LIVE_LEGEND: "live map"}
 
 
 def inputs_for(state: dict) -> dict:
@@ -45,7 +46,7 @@ def inputs_for(state: dict) -> dict:
     runs to the data's end (validation clamps the date): the benchmark's status history is the store's last day,
     and a period without it is a one-sentence answer that would measure nothing."""
     return {f"{ids.STATE}.data": state, f"{ids.LIVE_PANEL_GATE}.data": {**state, "to": "9999-12-31"},
-            f"{ids.LIVE_GATE}.data": {"map": "live"}}
+            f"{ids.LIVE_GATE}.data": {"map": "live"}, f"{ids.LIVE_LIST}.open": True, "MATCH": "busiest"}
 
 
 def gz(data: bytes) -> int:

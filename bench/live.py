@@ -9,10 +9,12 @@ import statistics
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import redis
 import requests
 
+from bench.dash_http import callback_body
 from bench.dashboard import ASYNC_CHUNKS, FULL_PLOTLY, PANELS, _find_store, inputs_for, p95
 from layouts import ids
 from tests.hosted_server import Gunicorn, hosted_env, sign_in
@@ -44,18 +46,9 @@ class LiveApp:
 
     def body(self, output_id: str, state: dict) -> dict:
         """The request dash-renderer sends for the callback whose first output is ``output_id``."""
-        dep = next(d for d in self.deps if d["output"].lstrip(".").startswith(f"{output_id}."))
-        key = dep["output"]
-        outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in key.strip(".").split("...")]
-
         values = inputs_for(state)
-
-        def spec(items):
-            return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
-
-        changed = [f"{i['id']}.{i['property']}" for i in dep["inputs"] if f"{i['id']}.{i['property']}" in values]
-        return {"output": key, "outputs": outs if key.startswith("..") else outs[0], "inputs": spec(dep["inputs"]),
-                "state": spec(dep["state"]), "changedPropIds": changed}
+        deps = SimpleNamespace(callback_map={d["output"]: d for d in self.deps})
+        return callback_body(deps, output_id, values, [k for k in values if k != "MATCH"])
 
     def post(self, body: dict, session: requests.Session | None = None) -> tuple[float, bytes]:
         t0 = time.perf_counter()

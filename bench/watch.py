@@ -42,7 +42,7 @@ def _rss_mb() -> tuple[float, float]:
 
 
 def _server(evses: int, seed: int, conn) -> None:
-    script = Script(london_points(config.SHARED_DATA_DIR), evses=evses, seed=seed, interval=INTERVAL,
+    script = Script(london_points(config.settings().shared_data_dir), evses=evses, seed=seed, interval=INTERVAL,
                     changes=(5, 9))
     httpd, base = serve(script, page=1000)
     conn.send(base)
@@ -85,7 +85,7 @@ def run(url: str, evses: int, hours: float, seed: int) -> dict:
         base = parent.recv()
         engine = make_engine(url)
         store.migrate(engine)
-        SOURCES["boundaries"](engine, str(config.SHARED_DATA_DIR / "london_boroughs_simplified.geojson"), [])
+        SOURCES["boundaries"](engine, str(config.settings().shared_data_dir / "london_boroughs_simplified.geojson"), [])
         feeds = [Feed(n, f"{base}/ocpi/{n}/locations", interval=INTERVAL, timeout=60) for n in ("a", "b")]
         day = DAY
         watcher = Watcher(engine, feeds)
@@ -106,7 +106,7 @@ def run(url: str, evses: int, hours: float, seed: int) -> dict:
 def derive_only(url: str, evses: int, seed: int) -> dict:
     """The same scripted day written straight into status_changes (no polling), then derived: the day's
     derivation alone, in minutes rather than the half hour the polled day takes on a busy machine."""
-    script = Script(london_points(config.SHARED_DATA_DIR), evses=evses, seed=seed, interval=INTERVAL,
+    script = Script(london_points(config.settings().shared_data_dir), evses=evses, seed=seed, interval=INTERVAL,
                     changes=(5, 9))
     engine = make_engine(url)
     store.migrate(engine)

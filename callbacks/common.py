@@ -15,7 +15,7 @@ from flask import g, has_app_context
 
 import config
 from cache import cache
-from data import queries
+from data import metrics, queries, status_cached
 from figures.caption import caption_text, captioned
 from state.selection import clean_state, public_period
 from views import availability
@@ -81,7 +81,7 @@ def _plain(outputs):
 def panel(draw):
     """Validate the state, then serve ``draw(src, state)``'s outputs from the cache (store, data version,
     disclosure threshold, state)."""
-    def rendered(db: str, version: str, min_count: int, key: str):
+    def rendered(db: str, version: str, min_count: int, key: str, status_version: str = ""):  # noqa: ARG001 - key part
         state = json.loads(key)  # each chart carries its source and filters, so an exported PNG does too
         src = Source(db, version, min_count)
         caption = caption_text(availability.provenance(src), state, availability.caption_kinds(state))
@@ -94,7 +94,11 @@ def panel(draw):
     @functools.wraps(draw)
     def inner(state):
         src = source()
-        return rendered(src.db, src.version, src.min_count, state_key(validated(state, src)))
+        clean = validated(state, src)
+        # A metric read from live status keys on the status version too, so a status poll rolls over only the views
+        # drawing one (issue 15 item 5); every other view's key stays, and its cache with it.
+        status = status_cached.status_version(src.db) if metrics.reads_status(clean["metric"]) else ""
+        return rendered(src.db, src.version, src.min_count, state_key(clean), status)
     return inner
 
 

@@ -20,6 +20,7 @@ clientside_callback(ClientsideFunction(namespace="evcontext", function_name="pic
     *[Output(control, "value") for control in CONTEXT_CONTROLS],
     Input(ids.LINK_OPENED, "data"),
     *[State(control, "value") for control in CONTEXT_CONTROLS],
+    prevent_initial_call=True,  # the layout's controls already show the state; a link at load is set by openLink
 )
 @guarded(lambda _alert: (no_update,) * len(CONTEXT_CONTROLS))
 def follow_link(opened, *shown):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from dash import ALL, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from cache import cache
@@ -19,7 +19,7 @@ from callbacks.registry import callback, clientside_callback
 from data import status_cached
 from figures import live as fig
 from layouts import ids
-from layouts.live_panel import device_list, live_legend
+from layouts.live_panel import device_list, list_fold, live_legend
 from layouts.series_panel import GRAPH_CONFIG
 from views import live
 from views.common import Source
@@ -54,7 +54,8 @@ def live_map(gate, _tick):
         hideout["live"] = None
         return [], hideout, False, True
     shown = live.live_map(source(), utc_now())
-    hideout["live"] = {"c": shown["codes"], "colours": list(fig.LIVE_COLOURS), "unknown": len(live.LIVE_CLASSES) - 1}
+    hideout["live"] = {"s": shown["codes"], "colours": list(fig.LIVE_COLOURS), "labels": list(live.LIVE_CLASSES),
+                       "unknown": len(live.LIVE_CLASSES) - 1}
     legend = live_legend(live.LIVE_CLASSES, fig.LIVE_COLOURS, shown["counts"], shown["feeds"], shown["message"])
     return legend, hideout, True, False
 
@@ -71,7 +72,8 @@ def _graph(figure) -> dcc.Graph:
 )
 @guarded(lambda alert: [alert])
 def live_panel(state):
-    """Occupancy and reliability by borough and by operator's rapid network; the officers' device lists."""
+    """Occupancy and reliability by borough and by operator's rapid network (the daily status rollups); the
+    officers' device lists folded, each built when opened (``live_list``)."""
     src = source()
     minute = utc_now().replace(second=0, microsecond=0).isoformat()  # "not working for 7 days" moves with now
     return panel_body(src.db, src.version, status_cached.status_version(src.db), src.min_count,
@@ -93,9 +95,33 @@ def panel_body(db: str, version: str, status_version: str, min_count: int, key: 
     if not src.device_detail:
         parts.append(html.P(live.OFFICERS_ONLY, className="hint"))
     else:
-        now = datetime.fromisoformat(minute)
-        parts += [device_list(kind, title, *live.device_list(src, state, kind, now))
-                  for kind, (title, _name) in live.LISTS.items()]
+        parts += [list_fold(kind, title) for kind, (title, _name) in live.LISTS.items()]
+    return json.loads(json.dumps(parts, cls=PlotlyJSONEncoder))
+
+
+@callback(
+    Output({"type": ids.LIVE_LIST_BODY, "kind": MATCH}, "children"),
+    Input({"type": ids.LIVE_LIST, "kind": MATCH}, "open"),
+    State(ids.LIVE_PANEL_GATE, "data"),
+    prevent_initial_call=True,
+)
+@guarded(lambda alert: [alert])
+def live_list(is_open, state):
+    """One officer list, built when its <details> opens (the panel's state; the panel rebuilds them folded)."""
+    kind = ctx.outputs_list["id"]["kind"]
+    if not is_open or kind not in live.LISTS or not state:
+        return no_update
+    src = source()
+    minute = utc_now().replace(second=0, microsecond=0).isoformat()
+    return list_body(src.db, src.version, status_cached.status_version(src.db), src.min_count,
+                     state_key(validated(state, src)), kind, minute)
+
+
+@cache.memoize()
+def list_body(db: str, version: str, status_version: str, min_count: int, key: str, kind: str, minute: str) -> list:
+    """One list's components, cached as the panel's are."""
+    src, state = Source(db, version, min_count), json.loads(key)
+    parts = device_list(kind, live.LISTS[kind][0], *live.device_list(src, state, kind, datetime.fromisoformat(minute)))
     return json.loads(json.dumps(parts, cls=PlotlyJSONEncoder))
 
 

@@ -153,7 +153,8 @@ def borough_sums(boroughs: pd.DataFrame, usage: pd.DataFrame, counts: pd.DataFra
 
 
 def _total_row(sums: pd.DataFrame) -> pd.DataFrame:
-    cols = [*USAGE_SUMS, "devices", "avg_devices", "population", "area_km2", "plugin_vehicles"]
+    cols = [*USAGE_SUMS, "devices", "avg_devices", "population", "area_km2", "plugin_vehicles",
+            *(c for c in metrics.STATUS_SUMS if c in sums)]  # live status minutes, when the metric reads them
     return sums[cols].sum(min_count=1).to_frame().T
 
 

@@ -83,10 +83,30 @@ METRICS: dict[str, Metric] = {
                "licensed plug-in vehicles (latest quarter at or before the end) / devices installed at the end",
                lambda f: _ratio(_column(f, "plugin_vehicles"), _column(f, "devices")),
                additive=False, needs=("plugin_vehicles", "devices")),
+        # Issue 15: from the operators' open OCPI status feeds (data/status_queries.py's definitions), computed
+        # where the sums carry the status minutes (``status_*``, views.common.status_sums).
+        Metric("occupancy", "Occupancy (live status)", "%",
+               "minutes in use (CHARGING) / minutes observed (every status but no data), from the operators' "
+               "open OCPI status feeds",
+               lambda f: 100.0 * _ratio(_column(f, "status_in_use"), _column(f, "status_observed")),
+               additive=False, needs=("status",)),
+        Metric("reliability", "Reliability (PCPR 2023)", "%",
+               "working / (working + not working) minutes: working = AVAILABLE, CHARGING, RESERVED; not working "
+               "= INOPERATIVE, OUTOFORDER; UNKNOWN and BLOCKED ineligible (Public Charge Point Regulations 2023, "
+               "reg 7: 99 % for each rapid network)",
+               lambda f: 100.0 * _ratio(_column(f, "status_working"),
+                                        _column(f, "status_working") + _column(f, "status_not_working")),
+               additive=False, needs=("status",)),
     )
 }
 
 DEFAULT_METRIC = "sessions"
+STATUS_SUMS = ("status_in_use", "status_observed", "status_working", "status_not_working")
+
+
+def reads_status(metric_key: str) -> bool:
+    """Whether the metric is computed from live status (its views' cache keys then take the status version)."""
+    return "status" in metric(metric_key).needs
 
 
 @dataclass(frozen=True)

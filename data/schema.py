@@ -23,11 +23,12 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 8  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
+SCHEMA_VERSION = 9  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
 #                    4: rollup_daily_operator, rollup_how_operator; 5: rollups WITHOUT ROWID on SQLite;
 #                    6: power_band 'unknown' stored and kept in the derived rollups, data_spans
 #                    7: sessions.kwh nullable (sessions inferred from OCPI statuses have no metered energy)
 #                    8: rollup_how_band_london, rollup_how_band keyed borough before month
+#                    9: status_current, status_daily_borough, status_daily_operator (filled from the history)
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 UNKNOWN_BAND = "unknown"  # a device whose power the source does not give
@@ -303,6 +304,34 @@ status_daily = Table(
     *(Column(c, Float, nullable=False) for c in STATUS_MINUTES),
     **ROLLUP_OPTIONS,
 )
+
+# Each device's status now: its last status_changes row, kept by the watcher in the same transaction (the map's
+# Live now reads it whole instead of the last row per device over the history).
+status_current = Table(
+    "status_current",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("since", DateTime, nullable=False),
+    Column("feed", String(64), nullable=False),
+)
+
+
+def _status_rollup(name: str, group: str) -> Table:
+    """status_daily summed per day, ``group`` and power band (data/loader/status_rollups.py): ``devices`` is that
+    day's devices with a row (a device has one every day from its first status on, so the most in any day of a
+    period is the period's distinct devices)."""
+    return Table(name, metadata, Column("day", Date, primary_key=True),
+                 Column(group, _KEY_TYPES[group], primary_key=True),
+                 Column("power_band", _KEY_TYPES["power_band"], primary_key=True),
+                 Column("devices", Integer, nullable=False),
+                 *(Column(c, Float, nullable=False) for c in STATUS_MINUTES), **ROLLUP_OPTIONS)
+
+
+# Written by the derivation with status_daily, in its transaction: the status panel's charts read these (hundreds
+# of rows a day), never devices x days. Devices without a borough are in the operator one only.
+status_daily_borough = _status_rollup("status_daily_borough", "gss_code")
+status_daily_operator = _status_rollup("status_daily_operator", "operator")
 
 # --- targets and context (issue 17) ----------------------------------------------------
 

@@ -28,11 +28,6 @@ def feeds(db: str, key: str) -> pd.DataFrame:
 
 
 @cache.memoize()
-def current_status(db: str, key: str, now: str) -> pd.DataFrame:
-    return sq.current_status(db, now)
-
-
-@cache.memoize()
 def minutes(db: str, key: str, start: str, end: str, by: str, bands: tuple = (), operators: tuple = ()) -> pd.DataFrame:
     return sq.minutes(db, start, end, by=by, bands=bands, operators=operators)
 
@@ -43,11 +38,12 @@ def not_working_for(db: str, key: str, now: str, days: int) -> pd.DataFrame:
 
 
 @cache.memoize()
-def live_classes(db: str, key: str, now: str, stale_after_s: int, classes: tuple[str, ...]) -> tuple[dict, dict]:
-    """(device -> index in ``classes``, count per class) of every device's status now (the map's Live now),
-    a stale feed's devices unknown: one cache entry a minute, so each open map's minute tick is a lookup."""
-    cur = current_status(db, key, now)
-    live = cur["live"].where(cur["feed_age_s"] <= stale_after_s, "unknown")
-    index = {c: i for i, c in enumerate(classes)}
-    codes = dict(zip(cur["device_id"], live.map(index).astype(int).tolist(), strict=True))
-    return codes, {c: int((live == c).sum()) for c in classes}
+def live_codes(db: str, key: str, now: str, stale_after_s: int, classes: tuple[str, ...]) -> tuple[str, dict]:
+    """(one class digit per device, in the map's point order; count per class): the map's Live now, one cache
+    entry a minute, so each open map's minute tick is a lookup."""
+    return sq.live_codes(db, now, stale_after_s, classes)
+
+
+@cache.memoize()
+def borough_days(db: str, key: str, start: str, end: str, bands: tuple, gss_codes: tuple) -> pd.DataFrame:
+    return sq.borough_days(db, start, end, bands, gss_codes)

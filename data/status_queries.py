@@ -1,8 +1,8 @@
 """Read queries over the live status tables (issue 15): occupancy, PCPR 2023 reliability, officer lists.
 
 Plain functions of the store URL and hashable primitives (ISO dates, tuples), returning DataFrames, so the
-dashboard can memoize them as it does ``data.queries``; they read ``status_daily``, ``status_changes`` and
-``status_feeds`` only, so their cache keys should take ``status_version(db)`` (``data_version:status``,
+dashboard can memoize them as it does ``data.queries``; they read the status tables (``status_daily``, its rollups,
+``status_current``, ``status_feeds``) only, so their cache keys should take ``status_version(db)`` (``data_version:status``,
 bumped by every poll and derivation) plus the global ``data_version`` where they join ``devices`` (every
 refresh that changes the registry bumps that one). Session views fed by inferred sessions keep keying on
 the global version: a derivation bumps both.
@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from data import schema as s
 from data.db import engine_for
@@ -57,9 +57,51 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+ROLLUPS = {"borough": (s.status_daily_borough, "gss_code"), "operator": (s.status_daily_operator, "operator")}
+
+
 def minutes(db: str, start: str, end: str, by: str = "borough", bands: tuple[str, ...] = (),
             operators: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Minutes per class, occupancy and reliability per borough / operator / device, days [start, end]."""
+    """Minutes per class, occupancy and reliability per borough / operator / device, days [start, end]: from the
+    daily status rollups (``devices``: the most in any day, which is the period's, see schema.status_daily_borough)
+    unless by device or narrowed to operators (then from ``status_daily``, as ``device_minutes``)."""
+    if by not in ROLLUPS or operators:
+        return device_minutes(db, start, end, by, bands, operators)
+    table, col = ROLLUPS[by]
+    day, key = table.c.day, table.c[col].label(by)
+    per_day = (select(key, day, func.sum(table.c.devices).label("devices"),
+                      *(func.sum(table.c[c]).label(c) for c in s.STATUS_MINUTES))
+               .where(day >= date.fromisoformat(start[:10]), day <= date.fromisoformat(end[:10])).group_by(key, day))
+    if bands:
+        per_day = per_day.where(table.c.power_band.in_(bands))
+    p = per_day.subquery()
+    stmt = (select(p.c[by], func.max(p.c.devices).label("devices"), *(func.sum(p.c[c]).label(c) for c in s.STATUS_MINUTES))
+            .group_by(p.c[by]).order_by(p.c[by]))
+    return with_rates(_frame(db, stmt))
+
+
+def borough_days(db: str, start: str, end: str, bands: tuple[str, ...], gss_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Per day, for each of ``gss_codes`` and London ("London": every borough), the status devices and minutes
+    (from the borough rollup): the live-status metrics' time series."""
+    t = s.status_daily_borough
+    cols = (func.sum(t.c.devices).label("devices"), *(func.sum(t.c[c]).label(c) for c in s.STATUS_MINUTES))
+    where = [t.c.day >= date.fromisoformat(start[:10]), t.c.day <= date.fromisoformat(end[:10])]
+    if bands:
+        where.append(t.c.power_band.in_(bands))
+    london = select(t.c.day, *cols).where(*where).group_by(t.c.day)
+    areas = select(t.c.day, t.c.gss_code.label("area"), *cols).where(*where, t.c.gss_code.in_(gss_codes)).group_by(
+        t.c.day, t.c.gss_code)
+    frames = [_frame(db, london).assign(area="London"), _frame(db, areas) if gss_codes else None]
+    out = pd.concat([f for f in frames if f is not None], ignore_index=True)
+    out["day"] = pd.to_datetime(out["day"])
+    return with_rates(out)
+
+
+def device_minutes(db: str, start: str, end: str, by: str = "device", bands: tuple[str, ...] = (),
+                   operators: tuple[str, ...] = ()) -> pd.DataFrame:
+    """As ``minutes``, from ``status_daily`` per device (the truth the rollups are tested against)."""
+    if by == "device":
+        return _per_device(db, start, end, bands, operators)
     key = GROUPS[by].label(by)
     d, t = s.devices, s.status_daily
     stmt = (select(key, func.count(func.distinct(t.c.device_id)).label("devices"),
@@ -71,10 +113,26 @@ def minutes(db: str, start: str, end: str, by: str = "borough", bands: tuple[str
         stmt = stmt.where(d.c.power_band.in_(bands))
     if operators:
         stmt = stmt.where(d.c.operator.in_(operators))
-    if by == "device":
-        stmt = stmt.add_columns(d.c.operator, d.c.gss_code, d.c.power_band).group_by(
-            d.c.operator, d.c.gss_code, d.c.power_band)
     return with_rates(_frame(db, stmt))
+
+
+def _per_device(db: str, start: str, end: str, bands: tuple[str, ...], operators: tuple[str, ...]) -> pd.DataFrame:
+    """Minutes per device over days [start, end] with its operator, borough and band: ``status_daily`` grouped by
+    device alone and the devices' fields joined after (half the time of grouping the join: the officer lists)."""
+    d, t = s.devices, s.status_daily
+    stmt = (select(t.c.device_id.label("device"), *(func.sum(t.c[c]).label(c) for c in s.STATUS_MINUTES))
+            .where(t.c.day >= date.fromisoformat(start[:10]), t.c.day <= date.fromisoformat(end[:10]))
+            .group_by(t.c.device_id))
+    picked = [d.c.power_band.in_(bands)] if bands else []
+    if operators:
+        picked.append(d.c.operator.in_(operators))
+    if picked:
+        stmt = stmt.where(t.c.device_id.in_(select(d.c.device_id).where(*picked)))
+    sums = _frame(db, stmt)
+    fields = _frame(db, select(d.c.device_id.label("device"), d.c.operator, d.c.gss_code, d.c.power_band))
+    df = sums.merge(fields, on="device").sort_values("device", ignore_index=True)
+    df.insert(1, "devices", 1)
+    return with_rates(df)
 
 
 def rapid_reliability(db: str, start: str, end: str) -> pd.DataFrame:
@@ -98,17 +156,32 @@ def by_use(db: str, start: str, end: str, n: int = 50, busiest: bool = True) -> 
 def current_status(db: str, now: str, stale_after_s: int = 300) -> pd.DataFrame:
     """Every device's last status, since when, its feed's age; ``live`` is available / in use / not working /
     unknown, unknown also when the feed's last good poll is older than ``stale_after_s`` (the map's colours)."""
-    c, d, f = s.status_changes, s.devices, s.status_feeds
-    last = select(c.c.device_id, func.max(c.c.from_time).label("t")).group_by(c.c.device_id).subquery()
-    stmt = (select(c.c.device_id, c.c.status, c.c.from_time.label("since"), c.c.feed, f.c.last_good_poll,
+    c, d, f = s.status_current, s.devices, s.status_feeds
+    stmt = (select(c.c.device_id, c.c.status, c.c.since, c.c.feed, f.c.last_good_poll,
                    d.c.latitude, d.c.longitude, d.c.gss_code, d.c.operator, d.c.power_band)
-            .join(last, and_(last.c.device_id == c.c.device_id, last.c.t == c.c.from_time))
             .join(d, d.c.device_id == c.c.device_id).join(f, f.c.feed == c.c.feed).order_by(c.c.device_id))
     df = _frame(db, stmt)
     at = pd.Timestamp(datetime.fromisoformat(now))
     df["feed_age_s"] = (at - pd.to_datetime(df["last_good_poll"])).dt.total_seconds()
     df["live"] = df["status"].map(LIVE_CLASS).fillna("unknown").where(df["feed_age_s"] <= stale_after_s, "unknown")
     return df
+
+
+def live_codes(db: str, now: str, stale_after_s: int, classes: tuple[str, ...]) -> tuple[str, dict[str, int]]:
+    """Every device's class now (``classes``: LIVE_CLASS's values then "unknown", last) as one digit per device in
+    device_id order, the order of the map's points (``queries.device_frame``), and the count per class of the
+    devices in a feed. A device in no feed, or in a stale one, is unknown."""
+    c, d, f = s.status_current, s.devices, s.status_feeds
+    stmt = (select(d.c.device_id, c.c.status, f.c.last_good_poll)
+            .select_from(d.outerjoin(c, c.c.device_id == d.c.device_id).outerjoin(f, f.c.feed == c.c.feed))
+            .order_by(d.c.device_id))
+    df = _frame(db, stmt)
+    at = pd.Timestamp(datetime.fromisoformat(now))
+    fresh = (at - pd.to_datetime(df["last_good_poll"])).dt.total_seconds() <= stale_after_s
+    live = df["status"].map(LIVE_CLASS).where(fresh, classes[-1]).fillna(classes[-1])
+    codes = live.map({k: str(i) for i, k in enumerate(classes)})
+    fed = live[df["status"].notna()]
+    return "".join(codes), {k: int((fed == k).sum()) for k in classes}
 
 
 def not_working_for(db: str, now: str, days: int = 7) -> pd.DataFrame:

@@ -115,3 +115,21 @@ def usage_lines(daily: pd.DataFrame, gran: str, metric_key: str, denom_key: str,
     out = out.merge(idle, on=["area", "bucket"], how="left")
     out.loc[out["idle"].eq(True), "value"] = np.nan
     return out[COLUMNS]
+
+
+def status_lines(days: pd.DataFrame, gran: str, metric_key: str, min_count: int = 0) -> pd.DataFrame:
+    """A live-status metric (occupancy, reliability) per area per bucket, from the status minutes per day
+    (``status_queries.borough_days``): minutes summed over the bucket's days, then the ratio; in public mode a
+    point resting on fewer status devices than the threshold is blank."""
+    frame = days.assign(bucket=_bucket(days["day"], gran))
+    sums = frame.groupby(["area", "bucket"], as_index=False).agg(
+        devices=("devices", "max"), in_use=("in_use", "sum"), observed=("observed", "sum"),
+        available=("available", "sum"), reserved=("reserved", "sum"),
+        not_working=("not_working", "sum"))
+    status = pd.DataFrame({"status_in_use": sums["in_use"], "status_observed": sums["observed"],
+                           "status_working": sums["in_use"] + sums["available"] + sums["reserved"],
+                           "status_not_working": sums["not_working"]})
+    out = sums[["area", "bucket"]].assign(value=metrics.compute(metric_key, status).to_numpy())
+    if min_count > 0:
+        out.loc[sums["devices"].to_numpy() < min_count, "value"] = np.nan
+    return out[COLUMNS]

@@ -54,12 +54,19 @@ def live_panel() -> html.Section:
     ], className="panel live-panel", **{"aria-label": "Live status"})
 
 
-def device_list(kind: str, title: str, frame: pd.DataFrame | None, sentence: str | None) -> html.Details:
-    """One officer list: folded rows and its CSV button."""
-    body = [html.P(sentence)] if frame is None else [
+def list_fold(kind: str, title: str) -> html.Details:
+    """One officer list, folded: opening it builds its rows (callbacks/live.py ``live_list``), so the panel itself
+    never scans devices x days."""
+    return html.Details([html.Summary(title), dcc.Loading(html.Div(id={"type": ids.LIVE_LIST_BODY, "kind": kind}),
+                                                          type="dot")],
+                        id={"type": ids.LIVE_LIST, "kind": kind}, open=False, className="live-list")
+
+
+def device_list(kind: str, title: str, frame: pd.DataFrame | None, sentence: str | None) -> list:
+    """One officer list's rows and its CSV button (or the sentence saying why there are none)."""
+    return [html.P(sentence)] if frame is None else [
         html.Button("Download CSV", id={"type": ids.LIVE_CSV_BUTTON, "kind": kind}, className="btn btn-sm "
                     "btn-outline-secondary mb-2"), list_table(frame, title)]
-    return html.Details([html.Summary(title), *body], className="live-list", open=True)
 
 
 RATES = ("occupancy", "reliability")

@@ -48,8 +48,9 @@ def test_av001_public_files_open_on_dft_counts_with_usage_disabled_and_explained
     assert off.denominator == "total" and off.sessions is None  # no population loaded, no sessions
     reasons = availability.metric_reasons(off)
     usage = {k for k, m in metrics.METRICS.items() if m.usage}
-    assert {k for k, r in reasons.items() if r} == usage | {"plugin_vehicles_per_device"}
+    assert {k for k, r in reasons.items() if r} == usage | {"plugin_vehicles_per_device", "occupancy", "reliability"}
     assert "sessions-csv, ocpi-cdrs" in reasons["sessions"]
+    assert reasons["occupancy"] == reasons["reliability"] == metrics.missing_text("status")  # no status history
     options = {o["value"]: o for o in metric_options(reasons)}
     assert options["sessions"]["disabled"] and options["sessions"]["title"] == reasons["sessions"]
     assert not options["official_rapid"].get("disabled")

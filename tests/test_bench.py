@@ -35,7 +35,7 @@ def test_bch001_small_benchmark_writes_every_section(redis_url):
     assert {"loader", "live", "baseline"} <= set(result)
     assert {"sessions_per_s", "rollup_write_s", "peak_rss_mb"} <= set(result["loader"])
     live = result["live"]
-    assert set(live["callbacks"]) == PANELS | {"status panel", "live map"}  # issue 15's status views too
+    assert set(live["callbacks"]) == PANELS | {"status panel", "status list", "live map"}  # issue 15's status views too
     assert set(result["baseline"]["callbacks"]) == PANELS
     for figures in live["callbacks"].values():
         assert {"empty_cache", "warm", "bytes_raw_median", "bytes_gz_median"} <= set(figures)

@@ -248,7 +248,7 @@ def test_brw007_the_tables_are_built_only_when_their_details_open(dashboard):
 def test_brw008_a_page_load_asks_each_panel_once_and_writes_no_state(dashboard):
     """At load the state is the page's own: nothing may write it again. Plotly's autosize of the series used to
     reach update_state, and the context controls, set again to the values they showed, fired
-    update_context_state: two requests for nothing and ~0.4 s on every first load (issue 19)."""
+    update_context_state: three requests for nothing and ~0.4 s on every first load (issue 19)."""
     duo = dashboard
     duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_RESPONSES})
     duo.driver.refresh()
@@ -261,6 +261,7 @@ def test_brw008_a_page_load_asks_each_panel_once_and_writes_no_state(dashboard):
     outputs = [c["output"] for c in calls]
     assert calls and len(outputs) == len(set(outputs)), [(c["output"][:60], c["changed"]) for c in calls]
     assert not [o for o in outputs if f"{ids.STATE}.data" in o], outputs  # neither state writer
+    assert not [o for o in outputs if f"{ids.TARGETS_TRACK}.value" in o], outputs  # nor the controls set again
     assert [c for c in calls if c["status"] != 200] == []
     assert duo.get_logs() == []
 

@@ -56,6 +56,14 @@ def test_brl001_live_now_colours_the_points_and_the_legend_states_each_feed_age(
     legend = dash_duo.find_element(f"#{ids.MAP_LIVE_LEGEND}").text
     assert "Feed b: stale, last updated 2 h ago" in legend and "in use" in legend and "not working" in legend
     assert not dash_duo.find_element(f"#{ids.MAP_BAND_LEGEND}").is_displayed()
+    # At London's zoom each cluster's ring is its points' shares of each status (its title says them in words).
+    until(lambda: dash_duo.driver.find_elements("css selector", ".ev-cluster.live"), timeout=20)
+    ring = dash_duo.driver.find_element("css selector", ".ev-cluster.live")
+    assert "conic-gradient" in ring.find_element("css selector", "div").get_attribute("style")
+    assert " in use, " in ring.get_attribute("title") and ring.get_attribute("title").endswith(" unknown")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dash_duo.driver.set_window_size(1366, 1500)
+    dash_duo.driver.save_screenshot(str(SHOTS / "live-clusters-london.png"))
     until(lambda: "map=live" in dash_duo.driver.execute_script("return window.location.search"), timeout=10)
     # Issue 19: a band toggle sends the status views nothing (their gates hold), in Live now too.
     dash_duo.driver.execute_script(RECORD_CALLBACK_REQUESTS)
@@ -81,6 +89,11 @@ def test_brl001_live_now_colours_the_points_and_the_legend_states_each_feed_age(
                                    f"document.getElementById('{ids.LIVE_DETAILS}').scrollIntoView()")
     dash_duo.wait_for_contains_text(f"#{ids.LIVE_BODY}", "Busiest devices", timeout=30)
     dash_duo.wait_for_element(f"#{ids.LIVE_BODY} .js-plotly-plot", timeout=30)
+    # Each officer list is folded and built only when opened (issue 7's speed: the panel never scans devices).
+    assert not dash_duo.driver.find_elements("css selector", f"#{ids.LIVE_BODY} .live-list table")
+    dash_duo.driver.execute_script("document.querySelectorAll('.live-list')[3].open = true")  # busiest devices
+    dash_duo.wait_for_element(f"#{ids.LIVE_BODY} .live-list table", timeout=30)
+    assert len(dash_duo.driver.find_elements("css selector", f"#{ids.LIVE_BODY} .live-list table")) == 1
     for width, height in ((1920, 1080), (1366, 768)):
         dash_duo.driver.set_window_size(width, height)
         dash_duo.driver.execute_script(f"document.getElementById('{ids.LIVE_DETAILS}').scrollIntoView()")

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from bench.ocpi_fake import Script, london_points
 from data import schema
 from data import status_queries as q
+from data.db import make_engine
+from data.loader import status_rollups
 from tests.watch_util import filled_store, truth_minutes
 
 WORKING = ("in_use", "available", "reserved")
@@ -86,3 +88,56 @@ def test_sq003_current_status_and_feed_age(filled, script):
     assert {live[u] for u, s in expected.items() if s == "CHARGING"} <= {"in use"}
     stale = q.current_status(db, (end + timedelta(minutes=10)).isoformat(), stale_after_s=300)
     assert set(stale["live"]) == {"unknown"}  # a feed older than 5 minutes says nothing about now
+
+
+def _truth_by(db: str, day: str, by: str, bands: tuple = ()) -> pd.DataFrame:
+    """The per-device truth grouped as the rollups are: devices in a borough only; no operator -> Unknown."""
+    df = q.device_minutes(db, day, day, by=by, bands=bands)
+    df = df.dropna(subset=["borough"]) if by == "borough" else df.assign(operator=df["operator"].fillna("Unknown"))
+    return df.sort_values(by).reset_index(drop=True)
+
+
+def test_sq004_status_rollups_equal_the_per_device_truth(filled, script):
+    """The panel's charts read the daily rollups the derivation writes (issue 15 / 7's speed): every sum, the
+    device count and both rates equal status_daily's per device, whatever the bands; a rebuild (migrate's) too."""
+    db, _ = filled
+    day = script.day.date().isoformat()
+    checks = [(by, bands) for by in ("borough", "operator") for bands in ((), q.RAPID, ("slow", "fast"))]
+    for by, bands in checks:
+        got = q.minutes(db, day, day, by=by, bands=bands).reset_index(drop=True)
+        assert len(got) and got["devices"].sum() > 0
+        pd.testing.assert_frame_equal(got, _truth_by(db, day, by, bands), check_dtype=False)
+    per_device = q.device_minutes(db, day, day, by="device").groupby("gss_code")[list(schema.STATUS_MINUTES)].sum()
+    pd.testing.assert_frame_equal(per_device, _truth_by(db, day, "borough").set_index("borough")[
+        list(schema.STATUS_MINUTES)].rename_axis("gss_code"), check_dtype=False)  # the lists' per-device sums too
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        before = {t.name: conn.execute(select(t).order_by(*t.primary_key)).all()
+                  for t in (schema.status_daily_borough, schema.status_daily_operator, schema.status_current)}
+        status_rollups.rebuild(conn)
+        after = {t.name: conn.execute(select(t).order_by(*t.primary_key)).all()
+                 for t in (schema.status_daily_borough, schema.status_daily_operator, schema.status_current)}
+    engine.dispose()
+    assert after == before and all(before.values())
+
+
+def test_sq005_status_current_and_the_maps_codes(filled, script):
+    """The watcher keeps status_current equal to each device's last change; the map's one digit per device
+    follows the order of the points the browser holds (every device, by device_id)."""
+    db, devices = filled
+    engine = make_engine(db)
+    c = schema.status_changes
+    with engine.connect() as conn:
+        last = pd.read_sql(select(c).order_by(c.c.device_id, c.c.from_time), conn).groupby("device_id").last()
+        current = pd.read_sql(select(schema.status_current), conn).set_index("device_id").sort_index()
+    engine.dispose()
+    assert current["status"].to_dict() == last["status"].to_dict()
+    assert current["since"].tolist() == last["from_time"].tolist()
+    classes = ("available", "in use", "not working", "unknown")
+    at = (script.day + timedelta(days=1, seconds=30)).isoformat()
+    codes, counts = q.live_codes(db, at, 300, classes)
+    now = q.current_status(db, at).set_index("device_id")["live"]
+    order = sorted(devices.index)
+    assert len(codes) == len(order)
+    assert [classes[int(k)] for k in codes] == [now.get(d, "unknown") for d in order]
+    assert counts == {k: int((now == k).sum()) for k in classes}

@@ -3,13 +3,13 @@ or a denominator is not offered (from ``data_spans``, written by the loader, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
 
 from cache import cache
-from data import metrics, queries
+from data import metrics, queries, status_cached
 from data import spans as data_spans
 from views.common import Source
 
@@ -65,8 +65,12 @@ def _period(frame: pd.DataFrame, metric_key: str, official: pd.DataFrame, bounds
 
 def offer(src: Source) -> Offer:
     """The store's bounds, default period and metric, and the kinds of data it holds (every callback validates
-    its state against these: cached per store and data version)."""
-    return _offer(src.db, src.version)
+    its state against these: cached per store and data version). Live status counts as loaded once a status poll
+    was recorded (a poll bumps only the status version, so it is read apart, itself cached briefly)."""
+    off = _offer(src.db, src.version)
+    if "status" not in off.kinds and status_cached.status_version(src.db) != "0":
+        off = replace(off, kinds=off.kinds | {"status"})
+    return off
 
 
 @cache.memoize()

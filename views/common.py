@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data import queries
+from data import metrics, queries, status_cached, status_queries
 from data.frames import borough_sums, no_usage_as_missing, official_at, period_days
 from views import disclosure
 
@@ -64,4 +64,21 @@ def borough_sums_for(src: Source, state: dict) -> tuple[pd.DataFrame, pd.DataFra
     sums = borough_sums(boroughs, usage, counts, period_days(state["from"], state["to"]))
     official = official_at(queries.official_counts(src.db, src.version), state["to"])
     sums = no_usage_as_missing(sums).merge(official, on="gss_code", how="left")
+    if metrics.reads_status(state["metric"]):
+        sums = sums.merge(status_sums(src, state), on="gss_code", how="left")
     return src.public(sums), counts
+
+
+def status_sums(src: Source, state: dict) -> pd.DataFrame:
+    """Per borough, the status minutes the live-status metrics read (the state's period and bands), from the daily
+    status rollups; in public mode a borough with fewer status devices than the threshold has none (rule 1)."""
+    df = status_cached.minutes(src.db, f"{src.version}:{status_cached.status_version(src.db)}", state["from"],
+                               state["to"], "borough", tuple(sorted(state["bands"])))
+    out = pd.DataFrame({"gss_code": df["borough"], "status_devices": df["devices"].astype(float),
+                        "status_in_use": df["in_use"], "status_observed": df["observed"],
+                        "status_working": df[list(status_queries.WORKING)].sum(axis=1),
+                        "status_not_working": df["not_working"]})
+    if src.min_count > 0:
+        small = out["status_devices"] < src.min_count
+        out.loc[small, list(metrics.STATUS_SUMS)] = float("nan")
+    return out

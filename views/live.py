@@ -70,14 +70,15 @@ def feed_lines(src: Source, now: datetime) -> list[tuple[str, bool]]:
 
 
 def live_map(src: Source, now: datetime) -> dict:
-    """The map's Live now: {"codes": device -> class index (LIVE_CLASSES), "counts": per class, "feeds": lines,
-    "message": a sentence instead (no history, public mode)}."""
+    """The map's Live now: {"codes": one digit per device, its index in LIVE_CLASSES, in the order of the points
+    the browser holds (device_id: views.page's points), "counts": per class, "feeds": lines, "message": a sentence
+    instead (no history, public mode)}."""
     if not has_history(src):
-        return {"codes": {}, "counts": {}, "feeds": [], "message": NO_HISTORY}
+        return {"codes": "", "counts": {}, "feeds": [], "message": NO_HISTORY}
     if not src.device_detail:
-        return {"codes": {}, "counts": {}, "feeds": feed_lines(src, now), "message": PUBLIC_MAP}
+        return {"codes": "", "counts": {}, "feeds": feed_lines(src, now), "message": PUBLIC_MAP}
     at = now.replace(second=0, microsecond=0).isoformat()  # one cache entry a minute
-    codes, counts = sc.live_classes(src.db, _key(src), at, STALE_AFTER_S, LIVE_CLASSES)
+    codes, counts = sc.live_codes(src.db, _key(src), at, STALE_AFTER_S, LIVE_CLASSES)
     return {"codes": codes, "counts": counts, "feeds": feed_lines(src, now), "message": None}
 
 

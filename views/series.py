@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data import metrics, queries, timeseries
+from data import metrics, queries, status_cached, timeseries
 from data.frames import bucket_ends, granularity_for, largest_boroughs, official_series, partial_buckets
 from data.vocabulary import DAYS
 from views.common import Source, filter_args
@@ -45,6 +45,10 @@ def _frames(src: Source, state: dict, areas: list[str], gran: str, boroughs: pd.
         official = queries.official_counts(src.db, src.version)
         return timeseries.official_lines(official, names, m.key, denom,
                                          den_for(official["quarter"].unique()) if needs_den else None), None
+    if metrics.reads_status(m.key):
+        days = status_cached.borough_days(src.db, f"{src.version}:{status_cached.status_version(src.db)}",
+                                          state["from"], state["to"], tuple(sorted(state["bands"])), tuple(areas))
+        return timeseries.status_lines(days, gran, m.key, src.min_count), None
     if m.stock or not m.usage:
         ends = bucket_ends(state["from"], state["to"], gran)
         frame = timeseries.stock_lines(_filtered_devices(src, state), names, state["from"], state["to"], gran,

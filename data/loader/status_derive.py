@@ -25,7 +25,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import store
+from data.loader import status_rollups, store
 from data.loader.refresh import refresh
 from data.loader.session_load import SessionsLoad
 
@@ -163,6 +163,8 @@ def write_window(conn: Connection, start: datetime, end: datetime) -> datetime:
     conn.execute(d.delete().where(d.c.day >= start.date(), d.c.day < (end - timedelta(microseconds=1)).date()
                                   + timedelta(days=1)))
     store.bulk_insert(conn, d, daily.assign(day=daily["day"].dt.date))
+    if len(daily):
+        status_rollups.write_rollups(conn, daily["day"].min().date(), daily["day"].max().date())
     _write_sessions(conn, closed, start, end)
     settled = min([end, *open_["started_at"].dt.to_pydatetime()])
     log.info("status: %d device-days, %d sessions for %s..%s; settled to %s", len(daily), len(closed), start, end,

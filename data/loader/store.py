@@ -18,7 +18,7 @@ from sqlalchemy import Date, DateTime, Table, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import derived, pg_copy, spans
+from data.loader import derived, pg_copy, spans, status_rollups
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ def migrate(engine: Engine) -> int:
             schema.rollup_how_band.drop(conn)
             schema.rollup_how_band.create(conn)
             derived.build_derived(conn, (schema.rollup_how_band, schema.rollup_how_band_london))
+        if stored is not None and int(stored) < 9:
+            status_rollups.rebuild(conn)  # version 9: status_current and the status rollups, from the history
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")

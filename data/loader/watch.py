@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import status_derive, store
+from data.loader import status_derive, status_rollups, store
 from data.loader.refresh import LockBusy, refresh_lock
 from data.loader.status_poll import DeviceState, Fetched, evse_statuses, fetch, new_devices
 from data.loader.watch_feeds import Feed
@@ -103,6 +103,7 @@ def _apply(engine: Engine, feed: Feed, fetched: Fetched, state: DeviceState, clo
         rows = state.changes(feed.name, statuses, fetched.started, row["cursor"], counts)
         if rows:
             conn.execute(schema.status_changes.insert(), rows)
+            status_rollups.write_current(conn, rows)
         _coverage(conn, feed, row, fetched.started)
         conn.execute(t.update().where(t.c.feed == feed.name).values(
             cursor=fetched.started, last_good_poll=clock(), polls_ok=t.c.polls_ok + 1, errors_since_good=0,

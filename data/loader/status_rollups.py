@@ -1,0 +1,80 @@
+"""What the status views read instead of the history: each device's status now and the daily status rollups.
+
+``status_current`` is each device's last ``status_changes`` row, upserted by the watcher in the poll's own
+transaction (``write_current``). ``status_daily_borough`` / ``status_daily_operator`` are ``status_daily``
+summed per day, borough (or operator) and power band, rewritten by the derivation for the days it rewrites, in
+its transaction (``write_rollups``), as the session rollups are by a refresh. ``rebuild`` fills all three from the
+history and ``status_daily`` (``migrate`` on a store written before they existed, and benchmark stores).
+Devices' borough, operator and band are read when the rollups are written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from data import schema as s
+
+UNKNOWN_OPERATOR = "Unknown"  # as the session rollups and the map name a device without an operator
+
+
+def write_current(conn: Connection, rows: list[dict]) -> None:
+    """Upsert each changed device's (status, since, feed) from new ``status_changes`` rows (device, from_time, ...)."""
+    if not rows:
+        return
+    last: dict[str, dict] = {}
+    for r in rows:  # one row per device: its latest
+        if r["device_id"] not in last or r["from_time"] >= last[r["device_id"]]["since"]:
+            last[r["device_id"]] = {"device_id": r["device_id"], "status": r["status"], "since": r["from_time"],
+                                    "feed": r["feed"]}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(s.status_current)
+    stmt = stmt.on_conflict_do_update(index_elements=["device_id"], set_={
+        "status": stmt.excluded.status, "since": stmt.excluded.since, "feed": stmt.excluded.feed})
+    conn.execute(stmt, list(last.values()))
+
+
+def rebuild_current(conn: Connection) -> int:
+    """Replace ``status_current`` with each device's last ``status_changes`` row; returns the devices."""
+    c = s.status_changes
+    last = select(c.c.device_id, func.max(c.c.from_time).label("t")).group_by(c.c.device_id).subquery()
+    rows = (select(c.c.device_id, c.c.status, c.c.from_time, c.c.feed)
+            .join(last, and_(last.c.device_id == c.c.device_id, last.c.t == c.c.from_time)))
+    conn.execute(s.status_current.delete())
+    return conn.execute(insert(s.status_current).from_select(["device_id", "status", "since", "feed"], rows)).rowcount
+
+
+def _fill(conn: Connection, target, group, first: date | None, last: date | None) -> int:
+    t, d = s.status_daily, s.devices
+    band = func.coalesce(d.c.power_band, s.UNKNOWN_BAND)
+    stmt = (select(t.c.day, group, band, func.count(), *(func.sum(t.c[m]) for m in s.STATUS_MINUTES))
+            .select_from(t.join(d, d.c.device_id == t.c.device_id)).group_by(t.c.day, group, band))
+    if target is s.status_daily_borough:
+        stmt = stmt.where(d.c.gss_code.is_not(None))
+    if first is not None:
+        stmt = stmt.where(t.c.day >= first, t.c.day <= last)
+    keys = [c.name for c in target.c]
+    return conn.execute(insert(target).from_select(keys, stmt)).rowcount
+
+
+def write_rollups(conn: Connection, first: date | None = None, last: date | None = None) -> dict[str, int]:
+    """Rewrite both status rollups for days [first, last] (every day if None) from ``status_daily``."""
+    groups = {s.status_daily_borough: s.devices.c.gss_code,
+              s.status_daily_operator: func.coalesce(func.nullif(s.devices.c.operator, ""), UNKNOWN_OPERATOR)}
+    out = {}
+    for target, group in groups.items():
+        delete = target.delete()
+        if first is not None:
+            delete = delete.where(target.c.day >= first, target.c.day <= last)
+        conn.execute(delete)
+        out[target.name] = _fill(conn, target, group, first, last)
+    return out
+
+
+def rebuild(conn: Connection) -> None:
+    """``status_current`` and both rollups from the history and ``status_daily``, in the caller's transaction."""
+    rebuild_current(conn)
+    write_rollups(conn)
