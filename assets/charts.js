@@ -9,7 +9,7 @@
         "legend.font.size", "hoverlabel.font.size", "margin.t", "margin.b", "xaxis.tickfont.size",
         "yaxis.tickfont.size", "xaxis.title.font.size", "yaxis.title.font.size", "yaxis.autorange", "xaxis.title.text",
         "legend.orientation", "legend.x", "legend.xanchor", "legend.y", "legend.yanchor", "legend.bgcolor", "font.color",
-        "uniformtext.minsize", "uniformtext.mode"];
+        "uniformtext.minsize", "uniformtext.mode", "title.text", "title.y", "xaxis.autorange"];
 
     function get(layout, path) {
         return path.split(".").reduce(function (o, k) { return o === undefined || o === null ? undefined : o[k]; }, layout);
@@ -51,8 +51,35 @@
     }
     function narrow() { return window.innerWidth < 600; }
 
+    // A title wider than its chart (Plotly never wraps one: the end was cut at the right edge): its text made
+    // smaller down to the slide's text size, then in lines that fit. Returns [text, lines, font size].
+    var measure = null;
+    function fitTitle(gd, text, size, least) {
+        if (!text) { return [text, 1, size]; }
+        var plain = String(text).replace(/<br\s*\/?>/gi, " "), room = gd.getBoundingClientRect().width * 0.97 - 16;
+        var family = (gd._fullLayout && gd._fullLayout.font && gd._fullLayout.font.family) || "sans-serif";
+        measure = measure || document.createElement("canvas").getContext("2d");
+        measure.font = size + "px " + family;
+        var wide = measure.measureText(plain).width;
+        if (wide <= room) { return [plain, 1, size]; }
+        if (wide * least / size <= room) { return [plain, 1, Math.floor(size * room / wide)]; }
+        measure.font = least + "px " + family;
+        var lines = [], line = "";
+        plain.split(" ").forEach(function (word) {
+            var next = line ? line + " " + word : word;
+            if (line && measure.measureText(next).width > room) { lines.push(line); line = word; } else { line = next; }
+        });
+        lines.push(line);
+        return [lines.join("<br>"), lines.length, least];
+    }
+
+    // The comparison drawn as columns (assets/columns.js): the server always sends it as horizontal bars.
+    function columns(gd) {
+        return !!(gd.closest(".compare-panel") && gd.data && gd.data.length && gd.data[0].orientation === "v");
+    }
+
     function presentUpdate(gd, orig, px) {
-        var title = Math.round(px * 1.25);
+        var head = fitTitle(gd, orig["title.text"], Math.round(px * 1.25), px), title = head[2];
         var isCompare = !!gd.closest(".compare-panel");
         var isSeries = !!gd.closest("#series-wrap");
         var dark = document.documentElement.getAttribute("data-bs-theme") === "dark";
@@ -65,10 +92,21 @@
             // The comparison's axis title repeats its chart title: its line goes to the 33 borough names.
             "xaxis.title.text": isCompare ? "" : orig["xaxis.title.text"],
             // Title on top; dates in two lines and the legend below (the comparison's legend sits over its short bars).
-            "margin.t": title + 10,
+            "margin.t": Math.round(title * 1.3 * head[1]) + 6,
             "margin.b": isSeries ? Math.round(px * 3.8) : (orig["margin.b"] || 10)};
+        if (orig["title.text"]) {
+            u["title.text"] = head[0];
+            // Plotly grows a title's extra lines upwards from its anchor: the anchor moves down by as many.
+            var lift = (head[1] - 1) * title * 1.3 / Math.max(gd.getBoundingClientRect().height, 1);
+            if (typeof orig["title.y"] === "number" && lift) { u["title.y"] = orig["title.y"] - lift; }
+        }
         (gd.layout.annotations || []).forEach(function (_a, i) { u["annotations[" + i + "].font.size"] = px; });
-        if (isCompare) { Object.assign(u, cornerLegend(gd)); }
+        // Where next's legend row covered its title in a half-width slide: the corner of its short bars too.
+        if (isCompare || gd.closest(".where-next-panel")) { Object.assign(u, cornerLegend(gd)); }
+        if (columns(gd)) {  // assets/columns.js: the tall columns at the left, the legend over the short ones
+            Object.assign(u, {"legend.y": 0.99, "legend.yanchor": "top", "legend.x": sortLow(gd) ? 0 : 1,
+                "legend.xanchor": sortLow(gd) ? "left" : "right"});
+        }
         return u;
     }
 
@@ -85,6 +123,10 @@
         var meta = gd.layout.meta;
         var fresh = !(meta && typeof meta === "object" && meta.evFit);
         nameImage(gd, meta);
+        var isCompare = !!gd.closest(".compare-panel");
+        if (fresh && isCompare && !columns(gd) && window.evcolumns) {  // the server's figure, to go back to
+            gd._evFig = window.evcolumns.keep(gd);
+        }
         if (fresh) {
             gd._evOrig = {};
             KEYS.forEach(function (k) { gd._evOrig[k] = get(gd.layout, k); });
@@ -97,16 +139,26 @@
         var px = present ? textPx() : 0;
         var h = present ? slideHeight(gd) : 0;
         var phone = !present && narrow() && !!gd.closest(".compare-panel");
-        var sig = [present, px, h, low, phone].join("|");
+        var sig = [present, px, h, low, phone, present ? Math.round(gd.getBoundingClientRect().width) : 0].join("|");
         // dcc.Graph is responsive: its box's height (a CSS variable read in presentation mode) sizes the plot.
         var wrap = gd.closest(".graph-wrap");
         if (present && h > 80 && wrap.style.getPropertyValue("--slide-h") !== h + "px") {
             wrap.style.setProperty("--slide-h", h + "px");
             window.Plotly.Plots.resize(gd);
         }
+        // A slide too short for the comparison's 33 rows of names: drawn as columns (assets/columns.js), and back.
+        if (isCompare && gd._evFig && window.evcolumns) {
+            var want = present && h > 80 && window.evcolumns.tooThin(gd._evFig.layout, h, px);
+            if (want !== columns(gd)) {
+                window.evcolumns.apply(gd, want ? window.evcolumns.figure(gd._evFig, gd.getBoundingClientRect().width, px)
+                                               : gd._evFig);
+                return;
+            }
+        }
         if ((fresh && !present && !low && !phone) || (!fresh && meta.evFit === sig)) { return; }
         var u = {};
         KEYS.forEach(function (k) { u[k] = orig[k] === undefined ? null : orig[k]; });
+        if (!columns(gd)) { delete u["xaxis.autorange"]; }  // only the columns' category axis is turned round
         (orig.annotationY || []).forEach(function (ya, i) {
             u["annotations[" + i + "].y"] = ya[0]; u["annotations[" + i + "].yanchor"] = ya[1];
             u["annotations[" + i + "].font.size"] = ya[2] === undefined ? null : ya[2];
@@ -118,7 +170,9 @@
             Object.assign(u, {"legend.orientation": "h", "legend.x": 0, "legend.xanchor": "left", "legend.y": -0.04,
                 "legend.yanchor": "top", "xaxis.title.text": ""});
         }
-        if (low) {
+        if (low && columns(gd)) {
+            u["xaxis.autorange"] = "reversed";
+        } else if (low) {
             // Lowest first: the category axis read the other way; the London label moves to the short bars.
             u["yaxis.autorange"] = "reversed";
             if ((orig.annotationY || []).length) { u["annotations[0].y"] = 0.99; u["annotations[0].yanchor"] = "top"; }

@@ -144,3 +144,19 @@
         }
     });
 }());
+
+/* Leaflet measures its box on a window resize only: a slide (presentation mode) shrinks the map's box after it
+   was drawn for the page, and Leaflet kept the old height (526 px for 432 shown at 1366x768 in a browser window),
+   its centre below the middle of what is shown, so the south of London was cut off. A ResizeObserver tells it. */
+(function () {
+    "use strict";
+    if (!window.L || !L.Map || !L.Map.addInitHook || !window.ResizeObserver) { return; }
+    L.Map.addInitHook(function () {
+        var map = this, pending = false;
+        new ResizeObserver(function () {
+            if (pending) { return; }
+            pending = true;
+            window.requestAnimationFrame(function () { pending = false; map.invalidateSize({pan: true}); });
+        }).observe(map.getContainer());
+    });
+}());

@@ -74,7 +74,7 @@ def update_series(src, state):
         return no_update, True, message(NO_DATA)
     m, denom = metrics.metric(state["metric"]), state["denominator"]
     fig = time_series(ln.frame, ln.names, title=f"{view.series_title(state)} by {view.step_name(state, ln)}",
-                      subtitle=f"{view.scope_text(state)} · {view.period_text(state)}",
+                      subtitle=" · ".join(filter(None, (view.scope_text(state), view.period_text(state), ln.note))),
                       y_title=view.y_title(state), london_label=view.london_label(m.key, denom),
                       official=ln.official, y_format=metrics.d3_format(m.key, denom),
                       events=events_view.for_chart(src, state, state["from"], state["to"],

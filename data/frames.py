@@ -33,22 +33,38 @@ def _bucket(days: pd.Series, gran: str) -> pd.Series:
     return days.dt.to_period(_PERIOD[gran]).dt.start_time
 
 
-def partial_buckets(start: str, end: str, gran: str) -> set:
-    """Buckets the period covers only in part (a total there would look like a sudden drop)."""
+def partial_buckets(start: str, end: str, gran: str, first=None, last=None) -> set:
+    """Buckets covered only in part by the period, or by the data (``first``..``last``, the days the usage
+    rows span, when given): a total there is a sum over fewer days and would look like a sudden drop."""
     if gran == "day":
         return set()
-    days = pd.Series(pd.date_range(start[:10], end[:10], freq="D"))
+    lo = max(pd.Timestamp(start[:10]), pd.Timestamp(first).normalize()) if first is not None else start[:10]
+    hi = min(pd.Timestamp(end[:10]), pd.Timestamp(last).normalize()) if last is not None else end[:10]
+    days = pd.Series(pd.date_range(lo, hi, freq="D"))
     covered = _bucket(days, gran).value_counts()  # days of the period in each bucket
     starts = pd.DatetimeIndex(covered.index)
     full = 7 if gran == "week" else starts.days_in_month.to_numpy()
     return set(starts[covered.to_numpy() < full])
 
 
+def without_partial(sums: pd.DataFrame, metric_key: str, daily: pd.DataFrame, gran: str, start: str | None,
+                    end: str | None) -> pd.DataFrame:
+    """``sums`` (area, bucket, ...) less the partly covered buckets when the metric is a total (over any
+    denominator: sessions per device over 2 days of a week is not that week's rate), so the line neither dips
+    at its ends nor claims a week it has 2 days of. Kept when no full bucket is left: then the panel says so."""
+    if not (start and end) or not metrics.metric(metric_key).additive or daily.empty:
+        return sums
+    partial = partial_buckets(start, end, gran, daily["day"].min(), daily["day"].max())
+    if sums["bucket"].nunique() - len(partial & set(sums["bucket"])) < 1:
+        return sums
+    return sums[~sums["bucket"].isin(partial)]
+
+
 def usage_series(daily: pd.DataFrame, gran: str, metric_key: str, start: str | None = None,
                  end: str | None = None, min_sessions: int = 0, protect=None) -> pd.DataFrame:
     """Metric per area per bucket from daily sums; London shown per average borough for totals.
 
-    Totals leave out the partly covered first and last buckets when three or more full ones remain.
+    Totals leave out the partly covered first and last buckets (``without_partial``).
     Points resting on fewer than ``min_sessions`` sessions are blanked (public mode's suppression), and
     ``protect`` (public mode's rounding) is applied to each point's sums before its value is computed.
     """
@@ -62,11 +78,7 @@ def usage_series(daily: pd.DataFrame, gran: str, metric_key: str, start: str | N
     if metrics.metric(metric_key).additive:
         london = sums["area"] == LONDON
         sums.loc[london, "value"] = sums.loc[london, "value"] / N_BOROUGHS
-        if start and end:
-            partial = partial_buckets(start, end, gran)
-            if sums["bucket"].nunique() - len(partial) >= 3:
-                sums = sums[~sums["bucket"].isin(partial)]
-    return sums[["area", "bucket", "value"]]
+    return without_partial(sums, metric_key, daily, gran, start, end)[["area", "bucket", "value"]]
 
 
 def bucket_ends(start: str, end: str, gran: str) -> pd.DatetimeIndex:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from data import metrics
-from data.frames import N_BOROUGHS, OFFICIAL, _bucket, bucket_ends, usage_series
+from data.frames import N_BOROUGHS, OFFICIAL, _bucket, bucket_ends, usage_series, without_partial
 from data.queries import LONDON, USAGE_SUMS
 
 MEASURES = ("population", "plugin_vehicles")
@@ -109,6 +109,7 @@ def usage_lines(daily: pd.DataFrame, gran: str, metric_key: str, denom_key: str,
         sums["avg_devices"] = sums["device_days"] / sums["bucket"].map(days).astype(float)
         out = _values(with_denominators(sums, den_for(sums["bucket"].unique())), metric_key, denom_key)
         out.loc[small, "value"] = np.nan
+        out = without_partial(out, metric_key, daily, gran, start, end)
     # No session in a bucket: no figure (session data covers some operators and months), never a 0.
     idle = sums.loc[~(sums["sessions"] > 0), ["area", "bucket"]].assign(idle=True)
     out = out.merge(idle, on=["area", "bucket"], how="left")

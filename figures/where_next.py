@@ -7,6 +7,19 @@ import plotly.graph_objects as go
 
 from figures.theme import INNER_OUTER_COLOURS, SELECTED_COLOUR, WHERE_NEXT_HEIGHT, figure
 
+LABEL_ROOM = 0.14  # of the axis span, beyond the longest bar each way: its value label is written outside it
+
+
+def axis_range(gaps: pd.Series) -> list[float] | None:
+    """The x range with room for the value labels written beyond the longest bars (Plotly's autorange leaves
+    none: the top bar's label touched the chart's right edge, and was cut in a half-width slide)."""
+    values = gaps.astype(float).dropna()
+    if values.empty:
+        return None
+    lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
+    room = (hi - lo or 1.0) * LABEL_ROOM
+    return [lo - room if lo < 0 else 0.0, hi + room if hi > 0 else 0.0]
+
 
 def needed_bars(ranked: pd.DataFrame, *, title: str, subtitle: str, x_title: str, selected: tuple = ()) -> go.Figure:
     """Horizontal bars of ``gap`` (most needed at the top; negative: ahead); customdata holds the GSS code."""
@@ -29,4 +42,5 @@ def needed_bars(ranked: pd.DataFrame, *, title: str, subtitle: str, x_title: str
                   legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
                   yaxis=dict(categoryorder="array", categoryarray=order, tickvals=order, fixedrange=True,
                              ticktext=[f"<b>{n}</b>" if n in names else n for n in order], tickfont=dict(size=13)),
-                  xaxis=dict(title=dict(text=x_title), fixedrange=True, zeroline=True, zerolinecolor="#333"))
+                  xaxis=dict(title=dict(text=x_title), fixedrange=True, zeroline=True, zerolinecolor="#333",
+                             range=axis_range(ranked["gap"].round(0))))

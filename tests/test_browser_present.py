@@ -200,3 +200,64 @@ def test_prs005_a_panel_shows_it_is_updating_while_its_request_is_held(present_a
     HOLD["on"] = False
     until(lambda: duo.driver.execute_script("return document.querySelectorAll('.updating-badge').length") == 0,
           timeout=30)
+
+
+# The comparison's borough names on screen: any two whose boxes overlap by more than 2 px either way.
+NAMES_OVERLAP = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const cat = gd.data[0].orientation === 'v' ? 'x' : 'y';
+const boxes = [...gd.querySelectorAll('.' + cat + 'tick text')].map(t => t.getBoundingClientRect());
+let worst = 0;
+for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+  const a = boxes[i], b = boxes[j];
+  worst = Math.max(worst, Math.min(Math.min(a.right, b.right) - Math.max(a.left, b.left),
+                                   Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top)));
+}
+return [gd.data[0].orientation, boxes.length, Math.round(worst)];
+"""
+
+
+def test_prs006_in_a_browser_window_at_1366x768_the_comparison_names_each_borough_legibly(present_app):
+    # 1366x768 less the browser's chrome leaves ~12 px a row for 33 names at 16 px: they were drawn over each other.
+    # The slide draws columns instead, the names under them; off the slide the bars are the server's again.
+    duo, _ = present_app
+    _size(duo, 1366, 625)
+    _open(duo, "present=1")
+    until(lambda: duo.driver.execute_script(NAMES_OVERLAP, ids.COMPARE_GRAPH)[0] == "v", timeout=15)
+    time.sleep(0.5)  # the refit's text sizes
+    orientation, names, overlap = duo.driver.execute_script(NAMES_OVERLAP, ids.COMPARE_GRAPH)
+    assert names == 33 and overlap <= 2, (orientation, names, overlap)
+    until(lambda: min(s for s, _ in duo.driver.execute_script(SLIDE_TEXT)) >= 16, timeout=15)
+    assert duo.driver.execute_script(SCROLLS) == [0, 0]
+    _shot(duo, "present-1366x625-comparison-columns")
+    duo.find_element("body").send_keys(Keys.ESCAPE)  # leaves presentation mode
+    until(lambda: duo.driver.execute_script(NAMES_OVERLAP, ids.COMPARE_GRAPH)[:2] == ["h", 33], timeout=15)
+    assert duo.get_logs() == []
+
+
+LONDON_IN_MAP = """
+// What is seen of the map: its box, cut by the panel and the band key under it.
+const m = document.querySelector('.map').getBoundingClientRect(), key = document.querySelector('.map-panel .band-legend');
+const box = {top: m.top, left: m.left, right: m.right, bottom: Math.min(m.bottom,
+    document.querySelector('.map-panel').getBoundingClientRect().bottom, key ? key.getBoundingClientRect().top : m.bottom)};
+const parts = [...document.querySelectorAll('.map .leaflet-boroughs-pane path.leaflet-interactive')].map(p => p.getBoundingClientRect())
+    .filter(r => r.width > 0);
+if (!parts.length) return null;
+return [Math.round(Math.min(...parts.map(r => r.top)) - box.top), Math.round(box.bottom - Math.max(...parts.map(r => r.bottom))),
+        Math.round(Math.min(...parts.map(r => r.left)) - box.left), Math.round(box.right - Math.max(...parts.map(r => r.right)))];
+"""
+
+
+def test_prs007_the_slide_map_shows_all_of_london_in_a_browser_window_at_1366x768(present_app):
+    # Leaflet kept the page's map height when the slide made its box shorter (526 px for 432): the south was cut off
+    duo, _ = present_app
+    _size(duo, 1366, 625)
+    _open(duo, "present=1")
+    # the slide laid out (the comparison refitted to it), then the map's boroughs all within what is seen
+    until(lambda: duo.driver.execute_script(NAMES_OVERLAP, ids.COMPARE_GRAPH)[0] == "v", timeout=15)
+    until(lambda: duo.driver.execute_script(LONDON_IN_MAP) is not None, timeout=15)
+    time.sleep(1.0)  # Leaflet's own redraw after the box changed
+    edges = duo.driver.execute_script(LONDON_IN_MAP)
+    assert min(edges) >= 0, edges  # top, bottom, left, right margins in px
+    _shot(duo, "present-1366x625-map")
+    assert duo.get_logs() == []

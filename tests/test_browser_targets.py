@@ -164,17 +164,22 @@ def test_tgb003_a_link_sets_the_panels_and_their_controls(context_app):
     assert duo.get_logs() == []
 
 
-def test_tgb004_the_tracker_and_where_next_make_a_slide(context_app):
-    # issue 17: "can be a deck slide": a slide showing the tracker and where next fits a 1366x768 screen, its
-    # chart text at least 16 px, the other panels and the controls off the slide
-    duo = context_app
+def _tracker_slide(duo, height: int) -> None:
+    """Presentation mode at 1366 x ``height``, the slide showing the tracker and where next."""
     duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
+                               {"width": 1366, "height": height, "deviceScaleFactor": 1, "mobile": False})
     duo.driver.get(f"{duo.server_url}/?present=1")
     duo.wait_for_element(f"#{ids.WHERE_GRAPH} .bars .point", timeout=45)
     _js(duo, "document.documentElement.setAttribute('data-slide', 'tracker where-next');"
              "document.documentElement.setAttribute('data-slide-n', '2');"
              "window.dispatchEvent(new Event('resize'));")
+
+
+def test_tgb004_the_tracker_and_where_next_make_a_slide(context_app):
+    # issue 17: "can be a deck slide": a slide showing the tracker and where next fits a 1366x768 screen, its
+    # chart text at least 16 px, the other panels and the controls off the slide
+    duo = context_app
+    _tracker_slide(duo, 768)
     shown = ("return [...document.querySelectorAll('.panels > .panel')]"
              ".filter(p => getComputedStyle(p).display !== 'none').map(p => p.className)")
     until(lambda: sorted(_js(duo, shown)) == ["panel targets-panel", "panel where-next-panel"], timeout=15)
@@ -185,4 +190,29 @@ def test_tgb004_the_tracker_and_where_next_make_a_slide(context_app):
     assert _js(duo, "const d = document.documentElement; "
                     "return [d.scrollHeight - window.innerHeight, d.scrollWidth - window.innerWidth]") == [0, 0]
     assert duo.find_element(".targets-panel .panel-export").rect["width"] <= 1  # the CSV button is off the slide
+    assert duo.get_logs() == []
+
+
+FITS = """
+const out = [];
+for (const id of arguments) {
+  const gd = document.querySelector('#' + id + ' .js-plotly-plot'), box = gd.getBoundingClientRect();
+  const title = gd.querySelector('.gtitle'), labels = [...gd.querySelectorAll('.bartext')];
+  out.push([id, title ? Math.round(title.getBoundingClientRect().right - box.right) : null,
+            labels.length ? Math.round(Math.max(...labels.map(t => t.getBoundingClientRect().right)) - box.right) : null]);
+}
+return out;
+"""
+
+
+def test_tgb005_a_half_width_slide_in_a_browser_window_cuts_no_title_and_no_bar_label(context_app):
+    # 1366x768 less the browser's chrome: the tracker's title (73 characters) was cut at the chart's right edge and
+    # where next's longest bar's label touched it; both must end inside the chart, with a few pixels to spare
+    duo = context_app
+    _tracker_slide(duo, 625)
+    until(lambda: _js(duo, "return document.querySelector('#' + arguments[0] + ' .js-plotly-plot')"
+                           ".layout.meta.evFit.startsWith('true')", ids.WHERE_GRAPH), timeout=15)
+    until(lambda: [t <= -2 for _, t, _ in _js(duo, FITS, ids.TARGETS_GRAPH, ids.WHERE_GRAPH)] == [True, True],
+          timeout=15)
+    until(lambda: _js(duo, FITS, ids.WHERE_GRAPH)[0][2] <= -2, timeout=15)
     assert duo.get_logs() == []

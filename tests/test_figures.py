@@ -170,3 +170,44 @@ def test_fig012_totals_leave_out_partly_covered_edge_buckets():
     assert set(weeks["value"]) == {7.0}  # only full weeks
     util = frames.usage_series(daily, "week", "utilisation", "2024-01-03", "2024-02-20")
     assert len(util) == len(weeks) + 2  # ratios are fair in part-weeks too
+
+
+def test_fig014_partly_covered_edge_weeks_are_left_out_over_any_denominator_and_the_data_span():
+    """The period starts on a Sunday: its first "week" is 1 day. A total per 100k residents there was a seventh of
+    the others (the line dipped to near 0 at its start); so was a week the data covers in part."""
+    from data import timeseries
+    days = pd.date_range("2024-01-07", "2024-02-20", freq="D")  # Sunday .. Tuesday
+    daily = pd.DataFrame({"area": "E09000001", "day": days, "sessions": 1.0, "kwh": 1.0, "plugged_hours": 1.0,
+                          "device_days": 1.0})
+
+    def den_for(buckets):
+        return pd.DataFrame({"gss_code": "E09000001", "bucket": pd.DatetimeIndex(buckets), "population": 1e5,
+                             "plugin_vehicles": 10.0, "area_km2": 1.0})
+
+    per = timeseries.usage_lines(daily, "week", "sessions", "per_100k", den_for, "2024-01-07", "2024-02-20")
+    assert per["value"].round(9).eq(7.0).all() and per["bucket"].min() == pd.Timestamp("2024-01-08")
+    # the period is whole weeks (Monday 1 Jan .. Sunday 25 Feb) but the sessions start on Sunday 7 Jan and end on
+    # Tuesday 20 Feb: those weeks are partial too
+    totals = frames.usage_series(daily, "week", "sessions", "2024-01-01", "2024-02-25")
+    assert set(totals["value"]) == {7.0}
+    # a period shorter than a full week keeps what it has (the panel says the week is partial)
+    short = frames.usage_series(daily[daily["day"] <= "2024-01-09"], "week", "sessions", "2024-01-07", "2024-01-09")
+    assert sorted(short["value"]) == [1.0, 2.0]
+
+
+def test_fig015_where_next_leaves_room_for_the_value_labels_beyond_the_longest_bars():
+    from figures.where_next import needed_bars
+    ranked = pd.DataFrame({"name": ["A", "B", "C"], "gss_code": ["E1", "E2", "E3"], "inner_outer": ["Outer", "Inner", "Inner"],
+                           "gap": [1480.0, 600.0, -295.0]})
+    lo, hi = needed_bars(ranked, title="t", subtitle="s", x_title="x").layout.xaxis.range
+    assert hi >= 1480 * 1.1 and lo <= -295 - 0.1 * 1480
+
+
+def test_fig016_the_series_says_which_partly_covered_ends_it_leaves_out():
+    from views.series import partial_note
+    state = {"metric": "sessions", "from": "2024-01-07", "to": "2024-02-20"}
+    kept = pd.DataFrame({"area": "E09000001", "bucket": pd.date_range("2024-01-08", "2024-02-12", freq="7D"),
+                         "value": 7.0})
+    assert partial_note(state, kept, "week") == "first and last week left out (the period covers them in part)"
+    assert partial_note({**state, "metric": "utilisation"}, kept, "week") == ""  # a ratio is fair in part-weeks
+    assert partial_note(state, kept, "day") == ""

@@ -180,3 +180,10 @@ def test_tgt011_the_context_keys_travel_in_a_deck_slide_and_the_reducer_leaves_l
     assert reduce_context(default, ids.PEERS_COMPARE, 1, "", ["E09000033", "E09000001"])["boroughs"] == [
         "E09000033", "E09000001"]
     assert reduce_context(default, ids.PEERS_COMPARE, 1, "", None) is None
+
+
+def test_tgt012_a_peers_slide_without_a_borough_says_what_it_would_show_and_how_to_get_it():
+    # the prompt alone was all a deck slide saved with no borough showed the room
+    result, reason = peers.frame(None, {"boroughs": []})
+    assert result is None and reason.startswith("Select a borough")
+    assert "five nearest" in reason and "plug-in vehicles" in reason and "“Add to deck”" in reason

@@ -19,6 +19,13 @@ from data import queries
 from views.common import Source
 
 PEERS = 5
+# Shown instead of the chart when no borough is selected: also what a deck slide saved without one says to the
+# room, so it names what the panel would show and how to get it, not only the prompt (no borough is guessed:
+# "boroughs like Croydon" on a slide nobody chose Croydon for would mislead).
+NO_BOROUGH = ("Select a borough (on the map, a bar or the list) to see the five boroughs most like it. No borough "
+              "is selected for this view: the panel compares one borough with the five nearest on inner or outer "
+              "London, residents per km² and plug-in vehicles per 1,000 residents. For a slide, select the borough "
+              "first, then “Add to deck”.")
 MEASURES = {"inner": "Inner London (1) or outer (0)", "density": "Residents per km²",
             "plugins_per_1000": "Plug-in vehicles per 1,000 residents",
             "no_offstreet": "Households without off-street parking (share)"}
@@ -70,7 +77,7 @@ def peers(boroughs: pd.DataFrame, code: str, k: int = PEERS) -> pd.DataFrame:
 def frame(src: Source, state: dict) -> tuple[pd.DataFrame | None, str | None]:
     """The first selected borough's peers, or the sentence shown instead."""
     if not state["boroughs"]:
-        return None, "Select a borough (on the map, a bar or the list) to see the five boroughs most like it."
+        return None, NO_BOROUGH
     boroughs = queries.borough_frame(src.db, src.version, pd.Timestamp.today().date().isoformat())
     result = peers(boroughs, state["boroughs"][0])
     if result.empty:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data import metrics, queries, status_cached, timeseries
-from data.frames import bucket_ends, granularity_for, largest_boroughs, official_series
+from data.frames import bucket_ends, granularity_for, largest_boroughs, official_series, partial_buckets
 from data.vocabulary import DAYS
 from views.common import Source, filter_args
 
@@ -18,6 +18,7 @@ class Lines:
     official: pd.DataFrame | None  # DfT's counts beside the devices (device metric only)
     names: dict[str, str]  # GSS code -> borough name
     granularity: str
+    note: str = ""  # what the line leaves out, said on the chart (partly covered weeks or months)
 
 
 def _filtered_devices(src: Source, state: dict) -> pd.DataFrame:
@@ -64,6 +65,22 @@ def _frames(src: Source, state: dict, areas: list[str], gran: str, boroughs: pd.
                                   src.min_count, protect=src.rounded), None
 
 
+def partial_note(state: dict, frame: pd.DataFrame, gran: str) -> str:
+    """'first and last week left out (...)' when a total's line leaves out buckets it covers only in part."""
+    m = metrics.metric(state["metric"])
+    if gran == "day" or not m.usage or m.stock or not m.additive or frame.empty:
+        return ""
+    shown = set(pd.DatetimeIndex(frame["bucket"]))
+    left = partial_buckets(state["from"], state["to"], gran) - shown
+    if not left:
+        return ""
+    ends = [b for b in left if b < min(shown)], [b for b in left if b > max(shown)]
+    which = " and ".join(w for w, part in zip(("first", "last"), ends, strict=True) if part)
+    if not which:
+        return ""
+    return f"{which} {gran} left out (the period covers {'them' if ' and ' in which else 'it'} in part)"
+
+
 def lines(src: Source, state: dict) -> Lines:
     """The lines the panel draws and its CSV export writes: the selected boroughs (else the five largest) and
     London; usage points resting on too few sessions are blanked in public mode."""
@@ -71,7 +88,8 @@ def lines(src: Source, state: dict) -> Lines:
     areas = list(state["boroughs"]) or list(largest_boroughs(boroughs))
     gran = granularity_for(state["from"], state["to"], state["granularity"])
     frame, official = _frames(src, state, areas, gran, boroughs)
-    return Lines(frame, official, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)), gran)
+    return Lines(frame, official, dict(zip(boroughs["gss_code"], boroughs["name"], strict=True)), gran,
+                 partial_note(state, frame, gran))
 
 
 def series_frame(src: Source, state: dict) -> pd.DataFrame:
