@@ -5,7 +5,9 @@ transaction (``write_current``). ``status_daily_borough`` / ``status_daily_opera
 summed per day, borough (or operator) and power band, rewritten by the derivation for the days it rewrites, in
 its transaction (``write_rollups``), as the session rollups are by a refresh. ``rebuild`` fills all three from the
 history and ``status_daily`` (``migrate`` on a store written before they existed, and benchmark stores).
-Devices' borough, operator and band are read when the rollups are written.
+Devices' borough, operator and band are read when the rollups are written, so a refresh that can change them (a
+registry or ``boundaries`` load: ``sources.runner``) rewrites both rollups in its transaction too
+(``follow_devices``); ``status_current`` holds no borough, operator or band (its readers join ``devices``).
 """
 
 from __future__ import annotations
@@ -72,6 +74,14 @@ def write_rollups(conn: Connection, first: date | None = None, last: date | None
         conn.execute(delete)
         out[target.name] = _fill(conn, target, group, first, last)
     return out
+
+
+def follow_devices(conn: Connection) -> dict[str, int]:
+    """Rewrite both rollups for every day with the devices' borough, operator and band as they now are, in the
+    caller's (a refresh's) transaction; nothing to do, so nothing done, on a store with no status history."""
+    if conn.execute(select(s.status_daily.c.day).limit(1)).first() is None:
+        return {}
+    return write_rollups(conn)
 
 
 def rebuild(conn: Connection) -> None:

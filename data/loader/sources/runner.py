@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import rollups, spans
+from data.loader import rollups, spans, status_rollups
 from data.loader.refresh import RefreshRefused, refresh
 from data.loader.sources.base import Parsed, parse_options
 
@@ -43,8 +43,9 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
                 write(run.conn, parsed)
                 # Spans first: with no sessions, the rollups' days end at the devices' own date (rollups._window).
                 spans.record(run.conn, run_id, source, parsed.data_date, getattr(opts, "replace", False))
-                if rebuild_rollups:
+                if rebuild_rollups:  # the devices' borough, operator or band may have changed: every rollup
                     rollups.rebuild(run.conn)
+                    status_rollups.follow_devices(run.conn)
     except RefreshRefused:
         log.warning("run %s refused: %s", run_id, parsed.summary() if parsed else "")
         _note(engine, run_id, parsed, prefix=True)
