@@ -103,7 +103,7 @@ def heatmap_panel(state, table_open=False):
 @panel
 def heatmap_words(src, state):
     """One sentence saying when sessions start."""
-    return [] if empty_reason(state) else html.P(view.heatmap_summary(view.heatmap(src, state)))
+    return [] if empty_reason(state) else html.P(view.heatmap_summary(view.heatmap(src, state), state))
 
 
 @guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
@@ -125,5 +125,5 @@ def update_heatmap(src, state):
     if frame.empty or not frame["sessions"].sum():
         return no_update, True
     scope = "Selected boroughs" if state["boroughs"] else "All London"
-    return png_named(hour_of_week(frame, title="When sessions start (% of the week)",
+    return png_named(hour_of_week(frame, title=view.heatmap_title(state),
                                   subtitle=f"{scope} · {state['from']} to {state['to']}"), "hour-of-week", state), False

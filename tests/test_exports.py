@@ -179,3 +179,18 @@ def test_exp007_every_chart_has_a_text_summary_and_a_table(dash_app):
     assert heatmap_summary(week).startswith("Sessions start most often on Fri at 17:00 (75.0%")
     assert compare_summary(pd.DataFrame({"name": ["A", "B"], "value": [2.0, 1.0]}), "X") == \
         "X: highest A (2), lowest B (1)."  # sessions, a count: no decimals
+
+
+def test_exp012_heatmap_says_it_shows_session_starts_under_a_status_metric():
+    """Occupancy or reliability chosen: the grid still counts session start times (status is kept per day), and its
+    title and sentence say so; any other metric reads as before."""
+    from views.series import heatmap_summary, heatmap_title
+
+    week = pd.DataFrame({"dow": [0, 4], "hour": [8, 17], "sessions": [1, 3], "kwh": [1.0, 2.0]})
+    for key, label in (("occupancy", "occupancy (live status)"), ("reliability", "reliability (pcpr 2023)")):
+        assert heatmap_title({"metric": key}) == f"When sessions start (% of the week), not {label}"
+        text = heatmap_summary(week, {"metric": key})
+        assert text.startswith(f"This grid shows when sessions start (metered, and inferred from live status), not {label}")
+        assert "Sessions start most often on Fri at 17:00 (75.0%" in text
+    assert heatmap_title({"metric": "sessions"}) == "When sessions start (% of the week)"
+    assert heatmap_summary(week, {"metric": "sessions"}).startswith("Sessions start most often on Fri")

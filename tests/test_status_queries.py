@@ -3,6 +3,7 @@ hand from the script (minute by minute), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import numpy as np
@@ -15,6 +16,7 @@ from data import schema
 from data import status_queries as q
 from data.db import make_engine
 from data.loader import status_rollups
+from tests.sources_util import load, new_store
 from tests.watch_util import filled_store, truth_minutes
 
 WORKING = ("in_use", "available", "reserved")
@@ -119,6 +121,36 @@ def test_sq004_status_rollups_equal_the_per_device_truth(filled, script):
                  for t in (schema.status_daily_borough, schema.status_daily_operator, schema.status_current)}
     engine.dispose()
     assert after == before and all(before.values())
+
+
+def test_sq004b_status_rollups_follow_a_boundaries_load(filled, script, shared_data, tmp_path):
+    """A boundaries load that moves devices to another borough rewrites the status rollups in its transaction:
+    they equal status_daily's per-device sums with the new boroughs, with no derivation in between."""
+    db, devices = filled
+    day = script.day.date().isoformat()
+    a, b = devices["gss_code"].value_counts().index[:2]  # the two boroughs with the most devices swap codes
+    doc = json.loads((shared_data / "london_boroughs_simplified.geojson").read_text())
+    fa, fb = (next(f for f in doc["features"] if f["properties"]["GSS_CODE"] == c) for c in (a, b))
+    fa["properties"], fb["properties"] = fb["properties"], fa["properties"]
+    (tmp_path / "swapped.geojson").write_text(json.dumps(doc))
+    engine = make_engine(db)
+    load(engine, "boundaries", tmp_path / "swapped.geojson")
+    with engine.connect() as conn:
+        moved = pd.read_sql(select(schema.devices), conn).set_index("device_id")["gss_code"]
+    engine.dispose()
+    assert (moved[devices["gss_code"] == a] == b).all() and (moved[devices["gss_code"] == b] == a).all()
+    for by, bands in ((by, bands) for by in ("borough", "operator") for bands in ((), q.RAPID)):
+        got = q.minutes(db, day, day, by=by, bands=bands).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, _truth_by(db, day, by, bands), check_dtype=False)
+
+
+def test_sq004c_no_status_history_no_rollup_rewrite(store_url, request):
+    """A store with no status history skips the rewrite (a registry or boundaries refresh pays nothing for it)."""
+    engine = new_store(store_url)
+    request.addfinalizer(engine.dispose)
+    with engine.begin() as conn:
+        assert status_rollups.device_keys(conn) is None  # one empty read
+        assert status_rollups.follow_devices(conn, None) == {}
 
 
 def test_sq005_status_current_and_the_maps_codes(filled, script):

@@ -132,14 +132,31 @@ def series_summary(frame: pd.DataFrame, label: str) -> str:
     return f"{label} over time: " + "; ".join(parts) + "." if parts else "No figures for this selection."
 
 
-def heatmap_summary(frame: pd.DataFrame) -> str:
-    """The busiest and quietest hours of the week as shares of its sessions."""
+def heatmap_title(state: dict) -> str:
+    """The grid's title: always session start times, and says so when a live-status metric is chosen (status is
+    kept per day, not per hour of the week, so the grid cannot show occupancy or reliability)."""
+    if metrics.reads_status(state["metric"]):
+        return f"When sessions start (% of the week), not {metrics.metric(state['metric']).label.lower()}"
+    return "When sessions start (% of the week)"
+
+
+def status_note(state: dict) -> str:
+    """Under a live-status metric, the sentence that says what the grid shows instead ('' otherwise)."""
+    if not metrics.reads_status(state["metric"]):
+        return ""
+    return (f"This grid shows when sessions start (metered, and inferred from live status), not "
+            f"{metrics.metric(state['metric']).label.lower()}: live status is kept per day, not per hour of the week. ")
+
+
+def heatmap_summary(frame: pd.DataFrame, state: dict | None = None) -> str:
+    """The busiest and quietest hours of the week as shares of its sessions (after ``status_note``)."""
+    note = status_note(state) if state is not None else ""
     total = frame["sessions"].sum()
     if not total or pd.isna(total):
-        return "No sessions in this selection."
+        return note + "No sessions in this selection."
     top = frame.sort_values("sessions", ascending=False).iloc[0]
     share = top["sessions"] / total * 100
-    return (f"Sessions start most often on {DAYS[int(top['dow'])]} at {int(top['hour']):02d}:00 "
+    return (f"{note}Sessions start most often on {DAYS[int(top['dow'])]} at {int(top['hour']):02d}:00 "
             f"({share:.1f}% of the week's sessions); {int((frame['sessions'] > 0).sum())} of 168 hours have any.")
 
 

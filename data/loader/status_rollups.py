@@ -5,7 +5,9 @@ transaction (``write_current``). ``status_daily_borough`` / ``status_daily_opera
 summed per day, borough (or operator) and power band, rewritten by the derivation for the days it rewrites, in
 its transaction (``write_rollups``), as the session rollups are by a refresh. ``rebuild`` fills all three from the
 history and ``status_daily`` (``migrate`` on a store written before they existed, and benchmark stores).
-Devices' borough, operator and band are read when the rollups are written.
+Devices' borough, operator and band are read when the rollups are written, so a refresh that can change them (a
+registry or ``boundaries`` load: ``sources.runner``) rewrites, in its transaction, the rollup rows of every
+borough and operator whose devices changed (``device_keys`` before its writes, ``follow_devices`` after); ``status_current`` holds no borough, operator or band (its readers join ``devices``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,14 @@ def rebuild_current(conn: Connection) -> int:
     return conn.execute(insert(s.status_current).from_select(["device_id", "status", "since", "feed"], rows)).rowcount
 
 
-def _fill(conn: Connection, target, group, first: date | None, last: date | None) -> int:
+def _groups() -> dict:
+    """Each rollup and its group, as the rollups name it (a device without an operator is ``Unknown``)."""
+    d = s.devices
+    return {s.status_daily_borough: d.c.gss_code,
+            s.status_daily_operator: func.coalesce(func.nullif(d.c.operator, ""), UNKNOWN_OPERATOR)}
+
+
+def _fill(conn: Connection, target, group, first: date | None, last: date | None, only: set | None) -> int:
     t, d = s.status_daily, s.devices
     band = func.coalesce(d.c.power_band, s.UNKNOWN_BAND)
     stmt = (select(t.c.day, group, band, func.count(), *(func.sum(t.c[m]) for m in s.STATUS_MINUTES))
@@ -56,22 +65,64 @@ def _fill(conn: Connection, target, group, first: date | None, last: date | None
         stmt = stmt.where(d.c.gss_code.is_not(None))
     if first is not None:
         stmt = stmt.where(t.c.day >= first, t.c.day <= last)
+    if only is not None:
+        stmt = stmt.where(group.in_(sorted(only)))
     keys = [c.name for c in target.c]
     return conn.execute(insert(target).from_select(keys, stmt)).rowcount
 
 
-def write_rollups(conn: Connection, first: date | None = None, last: date | None = None) -> dict[str, int]:
-    """Rewrite both status rollups for days [first, last] (every day if None) from ``status_daily``."""
-    groups = {s.status_daily_borough: s.devices.c.gss_code,
-              s.status_daily_operator: func.coalesce(func.nullif(s.devices.c.operator, ""), UNKNOWN_OPERATOR)}
+def write_rollups(conn: Connection, first: date | None = None, last: date | None = None,
+                  only: dict | None = None) -> dict[str, int]:
+    """Rewrite both status rollups for days [first, last] (every day if None) from ``status_daily``; ``only``:
+    {rollup table: the boroughs (operators) to rewrite}, every one if None (a table it leaves out is kept)."""
     out = {}
-    for target, group in groups.items():
+    for target, group in _groups().items():
+        keep = None if only is None else only.get(target, set())
+        if keep is not None and not keep:
+            continue
         delete = target.delete()
         if first is not None:
             delete = delete.where(target.c.day >= first, target.c.day <= last)
+        if keep is not None:
+            delete = delete.where(target.c["gss_code" if target is s.status_daily_borough else "operator"]
+                                  .in_(sorted(keep)))
         conn.execute(delete)
-        out[target.name] = _fill(conn, target, group, first, last)
+        out[target.name] = _fill(conn, target, group, first, last, keep)
     return out
+
+
+def device_keys(conn: Connection) -> dict[str, tuple] | None:
+    """Each device's (borough, operator, band) as the rollups group it, or None on a store with no status history
+    (nothing to keep true: a refresh there pays one empty read)."""
+    if conn.execute(select(s.status_daily.c.day).limit(1)).first() is None:
+        return None
+    d = s.devices
+    group = _groups()
+    rows = conn.execute(select(d.c.device_id, group[s.status_daily_borough], group[s.status_daily_operator],
+                               func.coalesce(d.c.power_band, s.UNKNOWN_BAND)))
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def follow_devices(conn: Connection, before: dict[str, tuple] | None) -> dict[str, int]:
+    """After a refresh changed devices (a registry or ``boundaries`` load), in its transaction: rewrite, for every
+    day, the rows of each borough (operator) a device left, joined or changed band in (``before``:
+    ``device_keys`` read ahead of the refresh's writes; None: no status history, nothing to do)."""
+    if before is None:
+        return {}
+    after = device_keys(conn) or {}
+    # A borough's rows change with its devices' borough or band; an operator's with their operator or band.
+    boroughs, operators = set(), set()
+    for i in before.keys() | after.keys():
+        old, new = before.get(i), after.get(i)
+        if old == new:
+            continue
+        if old is None or new is None or (old[0], old[2]) != (new[0], new[2]):
+            boroughs.update(k[0] for k in (old, new) if k is not None and k[0] is not None)
+        if old is None or new is None or (old[1], old[2]) != (new[1], new[2]):
+            operators.update(k[1] for k in (old, new) if k is not None)
+    if not boroughs and not operators:
+        return {}
+    return write_rollups(conn, only={s.status_daily_borough: boroughs, s.status_daily_operator: operators})
 
 
 def rebuild(conn: Connection) -> None:

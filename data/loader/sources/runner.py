@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection, Engine
 
 from data import schema
-from data.loader import rollups, spans
+from data.loader import rollups, spans, status_rollups
 from data.loader.refresh import RefreshRefused, refresh
 from data.loader.sources.base import Parsed, parse_options
 
@@ -40,11 +40,14 @@ def run_source(engine: Engine, source: str, location: str, options, parser, pars
             run.take(parsed.corrections, bad=False)
             run.count(rows_in=parsed.rows_in, rows_loaded=parsed.rows_loaded)
             if parsed.bad_share() <= opts.max_bad_share:  # a refused run writes nothing anyway
+                # A refresh that rebuilds the rollups may move devices: the status rollups follow the ones it moves.
+                keys = status_rollups.device_keys(run.conn) if rebuild_rollups else None
                 write(run.conn, parsed)
                 # Spans first: with no sessions, the rollups' days end at the devices' own date (rollups._window).
                 spans.record(run.conn, run_id, source, parsed.data_date, getattr(opts, "replace", False))
                 if rebuild_rollups:
                     rollups.rebuild(run.conn)
+                    status_rollups.follow_devices(run.conn, keys)
     except RefreshRefused:
         log.warning("run %s refused: %s", run_id, parsed.summary() if parsed else "")
         _note(engine, run_id, parsed, prefix=True)
