@@ -132,8 +132,8 @@ def test_cbk006_a_broken_store_gives_a_banner_not_a_stack_trace(sqlite_url):
     assert "could not be drawn" in body and "Traceback" not in body and "sqlite" not in body.lower()
     click = post(app, ids.STATE, {f"{ids.MAP_BOROUGHS}.n_clicks": 1}, [f"{ids.MAP_BOROUGHS}.n_clicks"])
     assert click.status_code == 200 and click.get_json()["response"] == {}  # changes nothing rather than failing
-    page = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
-    assert "could not be drawn" in page and "Traceback" not in page
+    page = app.server.test_client().get("/_dash-layout").get_data(as_text=True)  # no tables: the loader never ran
+    assert "No usage data is loaded yet: run the loader" in page and "Traceback" not in page
 
 
 def test_cbk007_a_clicked_device_gets_its_popup_lazily_and_clusters_do_not(dash_app):
@@ -164,3 +164,14 @@ def test_cbk008_an_empty_store_shows_plain_messages_not_failures(sqlite_url):
     for output in (ids.HEADER_FIGURES, ids.COMPARE_GRAPH, ids.SERIES_GRAPH, ids.SERIES_HEATMAP):  # the first: + map
         resp = post(app, output, {f"{ids.STATE}.data": default_state(None)}, [f"{ids.STATE}.data"])
         assert resp.status_code == 200 and "could not be drawn" not in resp.get_data(as_text=True), output
+
+
+def test_cbk009_a_store_never_loaded_says_so_without_a_traceback(tmp_path, caplog):
+    """No tables at all (the loader has not run): the page says to run the loader, and the log has one warning
+    line, not an ERROR with a stack trace (app start-up's warm-up printed one on every such store)."""
+    app = create_app(f"sqlite:///{tmp_path / 'never-loaded.sqlite'}")
+    with caplog.at_level("WARNING", logger="layouts.page"):
+        body = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    assert "No usage data is loaded yet" in body
+    assert {r.levelname for r in caplog.records if r.name == "layouts.page"} == {"WARNING"}
+    assert not [r for r in caplog.records if r.exc_info]
