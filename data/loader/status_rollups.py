@@ -135,7 +135,8 @@ def write_cumulative(conn: Connection, first: date | None = None) -> int:
     Each device gets a row on every day ``status_daily`` holds from its first row there on (a device left without
     rows on a day, were the history ever pruned, keeps its totals of the day before), so a reader takes the day's
     rows (``WHERE day = X``, X a day of the table) and has every device with its minutes up to X. From ``first``
-    on, the totals continue those of the table's last day before ``first`` (one window SUM per device)."""
+    on, the totals continue those of the table's last day before ``first`` (one window SUM per device). Returns the
+    driver's row count (-1 from psycopg here)."""
     c, t = s.status_cum_device, s.status_daily
     delete, new, days = c.delete(), select(t.c.device_id, func.min(t.c.day).label("first")), select(t.c.day)
     base_day = None
