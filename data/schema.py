@@ -23,12 +23,13 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 9  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
+SCHEMA_VERSION = 10  # 2: rollup_daily_band, rollup_how_band; 3: rollup_how_london, ix_devices_operator;
 #                    4: rollup_daily_operator, rollup_how_operator; 5: rollups WITHOUT ROWID on SQLite;
 #                    6: power_band 'unknown' stored and kept in the derived rollups, data_spans
 #                    7: sessions.kwh nullable (sessions inferred from OCPI statuses have no metered energy)
 #                    8: rollup_how_band_london, rollup_how_band keyed borough before month
 #                    9: status_current, status_daily_borough, status_daily_operator (filled from the history)
+#                    10: status_cum_device (filled from status_daily)
 
 POWER_BANDS = ("slow", "fast", "rapid", "ultra")
 UNKNOWN_BAND = "unknown"  # a device whose power the source does not give
@@ -332,6 +333,19 @@ def _status_rollup(name: str, group: str) -> Table:
 # of rows a day), never devices x days. Devices without a borough are in the operator one only.
 status_daily_borough = _status_rollup("status_daily_borough", "gss_code")
 status_daily_operator = _status_rollup("status_daily_operator", "operator")
+
+# Each device's minutes per class from its first status_daily day to ``day`` (running totals), a row every day of
+# status_daily from the device's first on (data/loader/status_rollups.py ``write_cumulative``, in the derivation's
+# transaction): a device's minutes over days [s, e] are its row at e minus its row at s - 1, so an officer list
+# reads two days' rows (a row per device each) instead of devices x days of status_daily.
+status_cum_device = Table(
+    "status_cum_device",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("device_id", String(64), primary_key=True),
+    *(Column(c, Float, nullable=False) for c in STATUS_MINUTES),
+    **ROLLUP_OPTIONS,
+)
 
 # --- targets and context (issue 17) ----------------------------------------------------
 

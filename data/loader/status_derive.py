@@ -10,8 +10,9 @@ Each maximal run of "in use" is an inferred session (source "status", kWh NULL: 
 going at the end of the window is left for a later derivation, which starts no later than its start.
 
 ``derive`` (the watcher, once an hour, or ``python -m data.loader derive-status``) rewrites the window
-from the last settled point to the last whole hour, in one refresh: ``status_daily``, the status sessions
-and the session rollups (through ``SessionsLoad``, as the session adapters do).
+from the last settled point to the last whole hour, in one refresh: ``status_daily`` (with its rollups and the
+running totals per device), the status sessions and the session rollups (through ``SessionsLoad``, as the
+session adapters do).
 """
 
 from __future__ import annotations
@@ -165,6 +166,7 @@ def write_window(conn: Connection, start: datetime, end: datetime) -> datetime:
     store.bulk_insert(conn, d, daily.assign(day=daily["day"].dt.date))
     if len(daily):
         status_rollups.write_rollups(conn, daily["day"].min().date(), daily["day"].max().date())
+    status_rollups.write_cumulative(conn, start.date())  # the running totals of those days and every later one
     _write_sessions(conn, closed, start, end)
     settled = min([end, *open_["started_at"].dt.to_pydatetime()])
     log.info("status: %d device-days, %d sessions for %s..%s; settled to %s", len(daily), len(closed), start, end,

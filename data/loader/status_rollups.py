@@ -8,13 +8,17 @@ history and ``status_daily`` (``migrate`` on a store written before they existed
 Devices' borough, operator and band are read when the rollups are written, so a refresh that can change them (a
 registry or ``boundaries`` load: ``sources.runner``) rewrites, in its transaction, the rollup rows of every
 borough and operator whose devices changed (``device_keys`` before its writes, ``follow_devices`` after); ``status_current`` holds no borough, operator or band (its readers join ``devices``).
+
+``status_cum_device`` holds each device's running totals of ``status_daily`` (``write_cumulative``: the derivation
+rewrites them from the first day it rewrites on, every later day included); keyed by device alone, it needs nothing
+when a device moves (its readers join ``devices``, as the per-device reads of ``status_daily`` do).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import Date, and_, func, insert, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -125,7 +129,44 @@ def follow_devices(conn: Connection, before: dict[str, tuple] | None) -> dict[st
     return write_rollups(conn, only={s.status_daily_borough: boroughs, s.status_daily_operator: operators})
 
 
+def write_cumulative(conn: Connection, first: date | None = None) -> int:
+    """Rewrite ``status_cum_device`` from day ``first`` on (every day if None) from ``status_daily``; returns the rows.
+
+    Each device gets a row on every day ``status_daily`` holds from its first row there on (a device left without
+    rows on a day, were the history ever pruned, keeps its totals of the day before), so a reader takes the day's
+    rows (``WHERE day = X``, X a day of the table) and has every device with its minutes up to X. From ``first``
+    on, the totals continue those of the table's last day before ``first`` (one window SUM per device). Returns the
+    driver's row count (-1 from psycopg here)."""
+    c, t = s.status_cum_device, s.status_daily
+    delete, new, days = c.delete(), select(t.c.device_id, func.min(t.c.day).label("first")), select(t.c.day)
+    base_day = None
+    if first is not None:
+        delete = delete.where(c.c.day >= first)
+        new, days = new.where(t.c.day >= first), days.where(t.c.day >= first)
+        base_day = conn.execute(select(func.max(c.c.day)).where(c.c.day < first)).scalar()
+    conn.execute(delete)
+    new = new.group_by(t.c.device_id)
+    if base_day is not None:  # devices with totals before ``first`` continue from ``first``
+        carried = select(c.c.device_id, literal(first, Date).label("first")).where(c.c.day == base_day)
+        both = union_all(new, carried).subquery()
+        new = select(both.c.device_id, func.min(both.c.first).label("first")).group_by(both.c.device_id)
+    starts, days = new.subquery(), days.distinct().subquery()
+    grid = (starts.join(days, days.c.day >= starts.c.first)
+            .outerjoin(t, and_(t.c.day == days.c.day, t.c.device_id == starts.c.device_id)))
+    running = {m: func.sum(func.coalesce(t.c[m], 0.0)).over(partition_by=starts.c.device_id, order_by=days.c.day)
+               for m in s.STATUS_MINUTES}
+    if base_day is not None:
+        base = c.alias("base")
+        grid = grid.outerjoin(base, and_(base.c.day == base_day, base.c.device_id == starts.c.device_id))
+        running = {m: func.coalesce(base.c[m], 0.0) + r for m, r in running.items()}
+    rows = select(days.c.day, starts.c.device_id, *running.values()).select_from(grid).subquery()
+    stmt = select(*rows.c).order_by(rows.c.day, rows.c.device_id)  # the key's order: appended, not scattered
+    return conn.execute(insert(c).from_select([col.name for col in c.c], stmt)).rowcount
+
+
 def rebuild(conn: Connection) -> None:
-    """``status_current`` and both rollups from the history and ``status_daily``, in the caller's transaction."""
+    """``status_current``, both rollups and the running totals from the history and ``status_daily``, in the
+    caller's transaction."""
     rebuild_current(conn)
     write_rollups(conn)
+    write_cumulative(conn)

@@ -66,6 +66,8 @@ def migrate(engine: Engine) -> int:
             derived.build_derived(conn, (schema.rollup_how_band, schema.rollup_how_band_london))
         if stored is not None and int(stored) < 9:
             status_rollups.rebuild(conn)  # version 9: status_current and the status rollups, from the history
+        elif stored is not None and int(stored) < 10:
+            status_rollups.write_cumulative(conn)  # version 10: each device's running totals, from status_daily
         _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
         if _get_meta(conn, "data_version") is None:
             _set_meta(conn, "data_version", "0")
