@@ -3,18 +3,16 @@ controls following a link (back, forward, a deck slide)."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 
 from callbacks.common import guarded, source, validated
-from callbacks.registry import callback, clientside_callback
+from callbacks.registry import callback
 from layouts import ids
 from state import urlstate
 from state.context import CLICK_GRAPHS, CONTEXT_CONTROLS, control_values, reduce_context
 from state.reducers import opened_query
 from views import peers
 
-clientside_callback(ClientsideFunction(namespace="evcontext", function_name="pick"),
-                    Output(ids.CONTEXT, "data"), Input(ids.STATE, "data"), State(ids.CONTEXT, "data"))
 
 @callback(
     *[Output(control, "value") for control in CONTEXT_CONTROLS],

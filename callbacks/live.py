@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from dash import ALL, MATCH, ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, Patch, State, ctx, dcc, html, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from cache import cache
 from callbacks.common import csv_download, guarded, message, source, state_key, validated
-from callbacks.registry import callback, clientside_callback
+from callbacks.registry import callback
 from data import status_cached
 from figures import live as fig
 from layouts import ids
@@ -23,12 +23,6 @@ from layouts.live_panel import device_list, list_fold, live_legend
 from layouts.series_panel import GRAPH_CONFIG
 from views import live
 from views.common import Source
-
-clientside_callback(ClientsideFunction(namespace="evlive", function_name="mapGate"),
-                    Output(ids.LIVE_GATE, "data"), Input(ids.STATE, "data"), State(ids.LIVE_GATE, "data"))
-clientside_callback(ClientsideFunction(namespace="evlive", function_name="panelGate"),
-                    Output(ids.LIVE_PANEL_GATE, "data"), Input(ids.STATE, "data"), Input(ids.LIVE_DETAILS, "open"),
-                    State(ids.LIVE_PANEL_GATE, "data"))
 
 
 def utc_now() -> datetime:

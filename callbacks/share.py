@@ -15,8 +15,6 @@ from views import availability
 # The browser's history follows the link (pushState). What comes back in as "a link was opened" is only the
 # page's own address at load and back/forward (assets/share.js sets LINK_OPENED on popstate) or a deck slide:
 # never the app's own push, which would re-fire the state, notice, deck and view callbacks to say "no update".
-clientside_callback(ClientsideFunction(namespace="evshare", function_name="pushLink"),
-                    Output(ids.SHARE_SINK, "data"), Input(ids.LINK, "data"))
 clientside_callback(ClientsideFunction(namespace="evshare", function_name="openLink"),
                     Output(ids.LINK_OPENED, "data"), Input(ids.URL, "pathname"))
 # Theme and presentation mode are attributes of <html>: Bootstrap 5.3's data-bs-theme and a "present" class.

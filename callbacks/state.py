@@ -15,6 +15,12 @@ from state.reducers import MIRRORED, link_view, opened_query, reduce_state
 clientside_callback(ClientsideFunction(namespace="evseries", function_name="picked"),
                     Output(ids.SERIES_PICKED, "data"), Input(ids.SERIES_GRAPH, "relayoutData"),
                     prevent_initial_call=True)
+# What follows a state or link change in the browser, in one callback (assets/follow.js): the context panels'
+# keys, the live-status gates and the address bar's link.
+clientside_callback(ClientsideFunction(namespace="evstate", function_name="follow"),
+                    Output(ids.CONTEXT, "data"), Output(ids.LIVE_GATE, "data"), Output(ids.LIVE_PANEL_GATE, "data"),
+                    Input(ids.STATE, "data"), Input(ids.LINK, "data"), Input(ids.LIVE_DETAILS, "open"),
+                    State(ids.CONTEXT, "data"), State(ids.LIVE_GATE, "data"), State(ids.LIVE_PANEL_GATE, "data"))
 
 
 @callback(

@@ -12,7 +12,19 @@ HEADER_AS_OF = "header-as-of"
 HEADER_NOTE = "header-note"
 SIGN_OUT = "sign-out"
 HEADER_FIGURES = "header-figures"
+HEADER_SCOPE = "header-scope"  # the selection the figures are for: the overview callback's first output
+HEADER_FIGURES_MESSAGE = "header-figures-message"
 HEADER_HELP = "header-help"
+HEADER_HELP_BODY = "header-help-body"  # the definitions table, built when "How the figures are defined" opens
+
+
+def key_figure(key: str) -> str:
+    """A key figure's card (its value is ``key_figure_value``): key as in layouts/header.py KEY_FIGURES."""
+    return f"kf-{key}"
+
+
+def key_figure_value(key: str) -> str:
+    return f"kf-{key}-value"
 
 # Filter bar
 FILTER_DATES = "filter-dates"
@@ -96,7 +108,6 @@ EXPORT_COMPARE_CSV = "export-compare-csv"
 EXPORT_HEATMAP_CSV = "export-heatmap-csv"
 EXPORT_DEVICES_CSV = "export-devices-csv"
 EXPORT_DOWNLOAD = "export-download"
-SHARE_SINK = "share-sink"
 
 # Text summaries and table alternatives of the charts (accessibility)
 SERIES_SUMMARY = "series-summary"

@@ -24,7 +24,6 @@ def share_stores() -> list:
         dcc.Store(id=ids.VIEW),  # None until the link or the map sets it: the defaults
         dcc.Store(id=ids.LINK),
         dcc.Store(id=ids.LINK_OPENED),  # set at load, on back/forward and by a deck slide; never by our own push
-        dcc.Store(id=ids.SHARE_SINK),
         dcc.Store(id=ids.THEME_SINK),
         dcc.Store(id=ids.SLIDE_SINK),
         dcc.Store(id=ids.DECK, storage_type="local", data=[]),
