@@ -22,7 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 QUIET_MS = 100
 DRAWN = f"""return !!(document.querySelector('#{ids.SERIES_GRAPH} .main-svg') &&
     document.querySelector('#{ids.SERIES_HEATMAP} .main-svg') && document.querySelector('#{ids.COMPARE_GRAPH} .main-svg')
-    && document.querySelectorAll('#{ids.HEADER_FIGURES} > *').length &&
+    && document.getElementById('{ids.key_figure_value("devices")}').textContent &&
     document.querySelectorAll('#{ids.MAP} path.leaflet-interactive').length >= 33);"""
 
 

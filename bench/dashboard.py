@@ -31,7 +31,7 @@ ASYNC_CHUNKS = ("/_dash-component-suites/dash/dcc/async-graph.js", "/_dash-compo
 FULL_PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
 INTERACTION = {  # first output id -> what it draws (one callback answers the key figures, banner and choropleth)
-    ids.HEADER_FIGURES: "key figures + choropleth", ids.SERIES_GRAPH: "time series",
+    ids.HEADER_SCOPE: "key figures + choropleth", ids.SERIES_GRAPH: "time series",
     ids.SERIES_HEATMAP: "hour-of-week", ids.COMPARE_GRAPH: "comparison",
 }
 # Issue 15's status views: requested only while the status panel is open / the map is in Live now (and each

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, ctx, html, no_update
+from dash import Input, Output, ctx, no_update
 
 from callbacks.common import guarded, message, panel, png_named
 from callbacks.registry import callback
@@ -36,9 +36,9 @@ def compare_words(src, state):
     """One sentence naming the highest and lowest borough."""
     result, _ = view.ranked(src, state)
     if result is None:  # the chart shows a message instead (an empty selection or store)
-        return []
+        return ""
     metric, denom = state["metric"], state["denominator"]
-    return html.P(view.compare_summary(result[0], metrics.title(metric, denom), metric, denom))
+    return view.compare_summary(result[0], metrics.title(metric, denom), metric, denom)
 
 
 @guarded(lambda alert: (no_update, True, alert))

@@ -3,7 +3,7 @@ screen readers and its table (built only while the table's <details> is open).""
 
 from __future__ import annotations
 
-from dash import Input, Output, ctx, html, no_update
+from dash import Input, Output, ctx, no_update
 
 from callbacks.common import guarded, message, panel, png_named
 from callbacks.registry import callback
@@ -48,8 +48,8 @@ def series_panel(state, table_open=False):
 def series_words(src, state):
     """One sentence saying what the time series shows."""
     if empty_reason(state):
-        return []
-    return html.P(view.series_summary(view.series_frame(src, state), metrics.metric(state["metric"]).label))
+        return ""
+    return view.series_summary(view.series_frame(src, state), metrics.metric(state["metric"]).label)
 
 
 @guarded(lambda _alert: [])  # a sentence or table failing leaves the chart
@@ -103,7 +103,7 @@ def heatmap_panel(state, table_open=False):
 @panel
 def heatmap_words(src, state):
     """One sentence saying when sessions start."""
-    return [] if empty_reason(state) else html.P(view.heatmap_summary(view.heatmap(src, state), state))
+    return "" if empty_reason(state) else view.heatmap_summary(view.heatmap(src, state), state)
 
 
 @guarded(lambda _alert: [])  # a sentence or table failing leaves the chart

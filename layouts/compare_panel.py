@@ -33,7 +33,7 @@ def compare_panel() -> html.Section:
                 label="Chart", tab_id="chart"),
             dbc.Tab(table, label="Table", tab_id="table"),
         ], id=ids.COMPARE_TABS, active_tab="chart"),
-        html.Div(id=ids.COMPARE_SUMMARY, className="chart-summary"),
+        html.P(id=ids.COMPARE_SUMMARY, className="chart-summary"),
         html.P("Click a bar to select that borough everywhere.", className="hint"),
     ], className="panel compare-panel", **{"aria-label": "Borough comparison"})
 

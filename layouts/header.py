@@ -20,32 +20,47 @@ KEY_FIGURES = (  # key, label, unit suffix, format
 )
 
 
-def key_figure_cards(values: dict, scope: str, note: str | None = None) -> list:
-    """One card per key figure; NaN shows as an en dash, explained by ``note`` (no session data) when given."""
-    cards = []
-    for key, label, unit, spec in KEY_FIGURES:
+def key_figures() -> html.Div:
+    """The key figures' cards, in the layout for good: a state change sets their texts (``key_figure_texts``) and
+    never replaces the components, which Dash would tear down one by one (issue 19: 24 of them per click)."""
+    cards = [html.Div([html.Div(id=ids.key_figure_value(key), className="kf-value"),
+                       html.Div(label, className="kf-label")], className="kf-card", id=ids.key_figure(key))
+             for key, label, _unit, _spec in KEY_FIGURES]
+    return html.Div([html.Div(id=ids.HEADER_SCOPE, className="kf-scope"), html.Div(cards, className="kf-row"),
+                     html.Div(id=ids.HEADER_NOTE, className="kf-note"), html.Div(id=ids.HEADER_FIGURES_MESSAGE)],
+                    id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"})
+
+
+def key_figure_texts(values: dict) -> list[str]:
+    """Each key figure's value and unit (``data-unit``, drawn after the value by assets/style.css), in KEY_FIGURES
+    order; NaN or missing shows as an en dash, without a unit (the note says why)."""
+    out = []
+    for key, _label, unit, spec in KEY_FIGURES:
         v = values.get(key)
         if key == "energy" and v is not None and v >= 1e5:  # keep the card to one line: MWh for big totals
             v, unit = v / 1e3, " MWh"
         text = "–" if v is None or v != v else format(v, spec)
-        value = [text, html.Span(unit.strip(), className="kf-unit")] if unit and text != "–" else text
-        cards.append(html.Div([html.Div(value, className="kf-value"), html.Div(label, className="kf-label")],
-                              className="kf-card", id=f"kf-{key}"))
-    note = [html.Div(note, className="kf-note", id=ids.HEADER_NOTE)] if note else []
-    return [html.Div(scope, className="kf-scope"), html.Div(cards, className="kf-row"), *note]
+        out += [text, unit.strip() if text != "–" else ""]
+    return out
 
 
 def metric_help() -> html.Details:
-    """The metric definitions, shown as help text."""
+    """The metric definitions, folded: the table is built when it opens (``metric_help_body``), so the page does
+    not carry 47 components nobody has asked for (each mounted one costs every interaction a little: issue 19)."""
+    return html.Details([html.Summary("How the figures are defined"), html.Div(id=ids.HEADER_HELP_BODY)],
+                        id=ids.HEADER_HELP, open=False, className="help lazy-table")
+
+
+def metric_help_body() -> list:
+    """The definitions table and the note on averages."""
     rows = [html.Tr([html.Td(label), html.Td(unit), html.Td(formula)]) for label, unit, formula in metrics.help_rows()]
-    return html.Details([
-        html.Summary("How the figures are defined"),
+    return [
         dbc.Table([html.Thead(html.Tr([html.Th("Metric"), html.Th("Unit"), html.Th("Formula")])), html.Tbody(rows)],
                   size="sm", bordered=False, className="help-table"),
         html.P("Averages are ratios of sums over the whole selection, never averages of averages. "
                "Comparisons divide by devices in service (average over the period), residents, area "
                "or licensed plug-in vehicles, as chosen."),
-    ], id=ids.HEADER_HELP, className="help")
+    ]
 
 
 def signed_in(user: str | None, csrf: str | None = None) -> html.Div | None:
@@ -68,6 +83,5 @@ def header(provenance: dict, user: str | None = None, csrf: str | None = None) -
         html.Div([html.H1("London EV charge points"),
                   html.Div(as_of_text(provenance), id=ids.HEADER_AS_OF, className="as-of"),
                   signed_in(user, csrf)], className="title-row"),
-        updating(html.Div(id=ids.HEADER_FIGURES, className="key-figures", **{"aria-live": "polite"}),
-                 ids.HEADER_FIGURES, "children"),
+        updating(key_figures(), ids.HEADER_SCOPE, "children"),
     ], className="app-header")

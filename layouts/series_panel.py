@@ -26,7 +26,7 @@ def series_panel(granularity: str, events_toggle=None) -> html.Section:
         updating(html.Div(dcc.Graph(id=ids.SERIES_GRAPH, config=GRAPH_CONFIG, style={"height": f"{SERIES_HEIGHT}px"}),
                           id=ids.SERIES_WRAP, role="figure", className="graph-wrap",
                           **{"aria-describedby": ids.SERIES_SUMMARY}), ids.SERIES_GRAPH, "figure"),
-        html.Div([html.Div(id=ids.SERIES_SUMMARY),
+        html.Div([html.P(id=ids.SERIES_SUMMARY),
                   lazy_details(ids.SERIES_TABLE_DETAILS, ids.SERIES_TABLE, "the figures by period")],
                  className="chart-summary series-summary"),
         html.P("Drag across the chart to set the date range for every panel.", className="hint"),
@@ -34,7 +34,7 @@ def series_panel(granularity: str, events_toggle=None) -> html.Section:
         updating(html.Div(dcc.Graph(id=ids.SERIES_HEATMAP, config=GRAPH_CONFIG, style={"height": f"{HEATMAP_HEIGHT}px"}),
                           id=ids.SERIES_HEATMAP_WRAP, role="figure", className="graph-wrap heatmap-wrap",
                           **{"aria-describedby": ids.SERIES_HEATMAP_SUMMARY}), ids.SERIES_HEATMAP, "figure"),
-        html.Div([html.Div(id=ids.SERIES_HEATMAP_SUMMARY),
+        html.Div([html.P(id=ids.SERIES_HEATMAP_SUMMARY),
                   lazy_details(ids.SERIES_HEATMAP_TABLE_DETAILS, ids.SERIES_HEATMAP_TABLE,
                                "sessions and kWh by hour of the week")], className="chart-summary heatmap-summary"),
     ], className="panel series-panel", **{"aria-label": "Use over time"})

@@ -64,8 +64,11 @@ def test_cbk002_panels_called_directly_follow_the_state(dash_app):
         assert not hidden and len(line["data"]) == 6  # five largest boroughs and London
         line, *_ = series.update_series(picked)
         assert len(line["data"]) == 2
-        cards = overview.update_key_figures(picked)
-        assert "Devices" in json.dumps(cards[1].to_plotly_json(), default=str)
+        # the key figures' texts: scope, then each figure's value and unit, the note, no message
+        scope, devices, unit, *_rest, message = overview.update_key_figures(picked)
+        all_scope, all_devices, *_ = overview.update_key_figures(state)
+        assert scope != all_scope and unit == "" and message is None
+        assert 0 < int(devices.replace(",", "")) < int(all_devices.replace(",", ""))
 
 
 def test_cbk007_the_choropleth_legend_shows_only_when_boundaries_are_loaded(demo_sqlite, shared_data):
@@ -161,7 +164,7 @@ def test_cbk008_an_empty_store_shows_plain_messages_not_failures(sqlite_url):
     run_loader(sqlite_url, "migrate")
     app = create_app(sqlite_url)
     assert "No usage data is loaded yet" in app.server.test_client().get("/_dash-layout").get_data(as_text=True)
-    for output in (ids.HEADER_FIGURES, ids.COMPARE_GRAPH, ids.SERIES_GRAPH, ids.SERIES_HEATMAP):  # the first: + map
+    for output in (ids.HEADER_SCOPE, ids.COMPARE_GRAPH, ids.SERIES_GRAPH, ids.SERIES_HEATMAP):  # the first: + map
         resp = post(app, output, {f"{ids.STATE}.data": default_state(None)}, [f"{ids.STATE}.data"])
         assert resp.status_code == 200 and "could not be drawn" not in resp.get_data(as_text=True), output
 
@@ -175,3 +178,19 @@ def test_cbk009_a_store_never_loaded_says_so_without_a_traceback(tmp_path, caplo
     assert "No usage data is loaded yet" in body
     assert {r.levelname for r in caplog.records if r.name == "layouts.page"} == {"WARNING"}
     assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_cbk010_the_definitions_are_built_when_opened_not_carried_in_the_page(demo_sqlite):
+    """"How the figures are defined" is folded and empty in the layout; opening it builds the table, with a
+    row per metric; folding it again leaves the table as it is."""
+    from dash import no_update
+
+    from data import metrics
+
+    app = create_app(demo_sqlite)
+    layout = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    assert ids.HEADER_HELP_BODY in layout and "help-table" not in layout
+    resp = post(app, ids.HEADER_HELP_BODY, {f"{ids.HEADER_HELP}.open": True}, [f"{ids.HEADER_HELP}.open"])
+    body = json.dumps(resp.get_json()["response"][ids.HEADER_HELP_BODY]["children"])
+    assert all(label in body for label, _unit, _formula in metrics.help_rows()) and "help-table" in body
+    assert overview.show_help(False) is no_update

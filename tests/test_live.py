@@ -254,7 +254,7 @@ def test_liv007_occupancy_and_reliability_are_metrics_of_every_panel(filled, scr
                           strict=True))
         shown = {g: v for g, v in values.items() if v is not None and np.isfinite(v) and g in want}
         assert shown and all(shown[g] == pytest.approx(want[g]) for g in shown)
-        assert json.dumps(_figure(officer, ids.HEADER_FIGURES, state)).count(sorted(shown)[0]) >= 1  # choropleth
+        assert json.dumps(_figure(officer, ids.HEADER_SCOPE, state)).count(sorted(shown)[0]) >= 1  # choropleth
         drawn = _figure(officer, ids.SERIES_GRAPH, state)[ids.SERIES_GRAPH]["figure"]
         assert "Source: live status (OCPI feed" in json.dumps(drawn["layout"]["title"])  # not "no data loaded"
         series = drawn["data"]

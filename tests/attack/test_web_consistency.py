@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
+from layouts import ids
 from tests.attack.web_apps import make_app, overview_call
 from tests.conftest import PG_ADMIN_URL, run_loader
 
@@ -41,24 +42,12 @@ def second_pg():
 
 
 
-def _card(node, card_id: str):
-    """The text of one key-figure card in a response's component tree."""
-    if isinstance(node, list):
-        return next((v for v in (_card(n, card_id) for n in node) if v is not None), None)
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if props.get("id") == card_id:
-            value = props["children"][0]["props"]["children"]
-            return value[0] if isinstance(value, list) else value
-        return _card(props.get("children"), card_id)
-    return None
-
-
 def _figures(client, state: dict) -> tuple[str, str]:
+    """The devices and sessions key figures' texts in an overview response."""
     resp = client.post(URL, json=overview_call(state))
     assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
-    tree = resp.get_json()["response"]["header-figures"]["children"]
-    return _card(tree, "kf-devices"), _card(tree, "kf-sessions")
+    out = resp.get_json()["response"]
+    return tuple(out[ids.key_figure_value(key)]["children"] for key in ("devices", "sessions"))
 
 
 def _states(db: str, count: int) -> list[dict]:

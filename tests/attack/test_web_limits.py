@@ -83,7 +83,7 @@ def test_web_lim004_gunicorn_refuses_a_64_mb_body_in_bounded_memory(demo_db, tmp
         (pid,) = server.worker_pids()
         before = _rss_kb(pid, "VmRSS")
         chunk = (json.dumps(BOROUGHS)[1:-1] + ",").encode() * 1000  # ~400 KB
-        head, tail = b'{"output": "header-figures.children", "inputs": [{"value": [', b'"x"]}]}'
+        head, tail = b'{"output": "header-scope.children", "inputs": [{"value": [', b'"x"]}]}'
         parts = [head, *[chunk] * 160, tail]  # ~64 MB
         rid = uuid.uuid4().hex
         status = _send(server.base, iter(parts) if chunked else b"".join(parts), rid)

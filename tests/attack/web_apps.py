@@ -11,6 +11,7 @@ import config
 import web
 from app import create_app
 from cache import cache
+from callbacks.overview import KEY_FIGURE_OUTPUTS
 
 USER, PASSWORD = "ann", "correct horse"
 PASSWORD_HASH = generate_password_hash(PASSWORD)
@@ -42,8 +43,10 @@ def sign_in(client, user: str = USER, password: str = PASSWORD, nxt: str = "/", 
                        **kwargs)
 
 
-OVERVIEW_OUTPUTS = (("header-figures", "children"), ("present-banner", "children"), ("map-boroughs", "hideout"),
-                    ("map-legend", "children"), ("map-message", "children"))
+# update_overview's outputs: the key figures' texts, then the banner and the choropleth (callbacks/overview.py)
+OVERVIEW_OUTPUTS = (*((o.component_id, o.component_property) for o in KEY_FIGURE_OUTPUTS),
+                    ("present-banner", "children"), ("map-boroughs", "hideout"), ("map-legend", "children"),
+                    ("map-message", "children"))
 
 
 def overview_call(state: dict) -> dict:
