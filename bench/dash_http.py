@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 
+from layouts import ids
+from state.panels import PARTS
+
+STATE_VALUE = f"{ids.STATE}.data"
+
 
 def _id_type(component_id: str) -> str:
     """A plain id, or a pattern-matching one's ``type`` (its JSON, as Dash keys it)."""
@@ -26,15 +31,29 @@ def callback_body(app, output_id: str, values: dict, changed: list[str]) -> dict
                and "@" not in k.lstrip(".").split("...")[0])
     cb, match = app.callback_map[key], values.get("MATCH")
 
+    def value(component_id: str, prop: str):
+        # A chart panel reads its part of the state (state/panels.py): given the state, send the part of it the
+        # state's writer would have stored.
+        if component_id in PARTS and prop == "data" and f"{component_id}.data" not in values and STATE_VALUE in values:
+            return PARTS[component_id](values[STATE_VALUE])
+        return values.get(f"{component_id}.{prop}")
+
     def spec(items):
         return [{"id": concrete(i["id"], match), "property": i["property"],
-                 "value": values.get(f"{_id_type(i['id'])}.{i['property']}")} for i in items]
+                 "value": value(_id_type(i["id"]), i["property"])} for i in items]
 
     outputs = [{"id": concrete(part.rsplit(".", 1)[0], match), "property": part.rsplit(".", 1)[1]}
                for part in key.strip(".").split("...")]
     return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
             "inputs": spec(cb["inputs"]), "state": spec(cb["state"]),
-            "changedPropIds": [_changed(c, cb["inputs"], match) for c in changed if "." in c]}
+            "changedPropIds": [_changed(_part_of(c, cb["inputs"]), cb["inputs"], match) for c in changed if "." in c]}
+
+
+def _part_of(prop_id: str, inputs: list[dict]) -> str:
+    """The state named as changed, for a chart panel: its part's store (what the browser names)."""
+    if prop_id != STATE_VALUE:
+        return prop_id
+    return next((f"{i['id']}.data" for i in inputs if i["id"] in PARTS and i["property"] == "data"), prop_id)
 
 
 def _changed(prop_id: str, inputs: list[dict], match: str | None) -> str:

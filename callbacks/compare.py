@@ -19,7 +19,7 @@ from views import compare as view
     Output(ids.COMPARE_MESSAGE, "children"),
     Output(ids.COMPARE_SUMMARY, "children"),
     Output(ids.COMPARE_TABLE, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.STATE_BOROUGHS, "data"),
     Input(ids.COMPARE_TABS, "active_tab"),
 )
 @guarded(lambda alert: (no_update, True, alert, [], []))

@@ -10,6 +10,7 @@ from callbacks.registry import callback
 from layouts import ids
 from state import urlstate
 from state.context import CLICK_GRAPHS, CONTEXT_CONTROLS, control_values, reduce_context
+from state.panels import PARTS, changed_parts
 from state.reducers import opened_query
 from views import peers
 
@@ -31,6 +32,7 @@ def follow_link(opened, *shown):
 @callback(
     Output(ids.STATE, "data", allow_duplicate=True),
     Output(ids.LINK, "data", allow_duplicate=True),  # the link follows (the app pushes only what changed)
+    *[Output(store, "data", allow_duplicate=True) for store in PARTS],  # the series' part may change (events)
     *[Input(control, "value") for control in CONTEXT_CONTROLS],
     *[Input(graph, "clickData") for graph in CLICK_GRAPHS],
     Input(ids.PEERS_COMPARE, "n_clicks"),
@@ -39,7 +41,7 @@ def follow_link(opened, *shown):
     State(ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-@guarded(lambda _alert: (no_update, no_update))
+@guarded(lambda _alert: (no_update,) * (2 + len(PARTS)))
 def update_context_state(*args):
     """A control, a bar click or "compare with peers" -> the next state (validated)."""
     *_, opened, state, view = args
@@ -54,8 +56,9 @@ def update_context_state(*args):
         group = list(result["gss_code"]) if result is not None else None
     new = reduce_context(old, trigger, value, search, group)
     if new is None:
-        return no_update, no_update
+        return (no_update,) * (2 + len(PARTS))
     new = validated(new, src)
     if new == old:
-        return no_update, no_update
-    return new, urlstate.to_query(new, urlstate.clean_view(view or {}))
+        return (no_update,) * (2 + len(PARTS))
+    return (new, urlstate.to_query(new, urlstate.clean_view(view or {})),
+            *[no_update if part is None else part for part in changed_parts(old, new)])

@@ -34,7 +34,7 @@ NO_FIGURES = ["–", ""] * len(KEY_FIGURES)
     Output(ids.MAP_BOROUGHS, "hideout"),
     Output(ids.MAP_LEGEND, "children"),
     Output(ids.MAP_MESSAGE, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.STATE_BOROUGHS, "data"),
 )
 def update_overview(state):
     """Key figures, the banner, and the choropleth with its legend (or the map's message)."""

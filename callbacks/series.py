@@ -34,7 +34,7 @@ def with_table(details_id: str, chart, width: int, words, rows, state, table_ope
     Output(ids.SERIES_MESSAGE, "children"),
     Output(ids.SERIES_SUMMARY, "children"),
     Output(ids.SERIES_TABLE, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.STATE_SERIES, "data"),
     Input(ids.SERIES_TABLE_DETAILS, "open"),
 )
 @guarded(lambda alert: (no_update, True, alert, [], []))
@@ -89,7 +89,7 @@ def update_series(src, state):
     Output(ids.SERIES_HEATMAP_WRAP, "hidden"),
     Output(ids.SERIES_HEATMAP_SUMMARY, "children"),
     Output(ids.SERIES_HEATMAP_TABLE, "children"),
-    Input(ids.STATE, "data"),
+    Input(ids.STATE_HEATMAP, "data"),
     Input(ids.SERIES_HEATMAP_TABLE_DETAILS, "open"),
 )
 @guarded(lambda _alert: (no_update, True, [], []))

@@ -8,6 +8,7 @@ from callbacks.common import guarded, validated
 from callbacks.registry import callback, clientside_callback
 from layouts import ids
 from state import urlstate
+from state.panels import PARTS, changed_parts
 from state.reducers import MIRRORED, link_view, opened_query, reduce_state
 
 # A drag across the time series reaches the state as its x range; Plotly's other relayouts (autosize at load, a
@@ -29,6 +30,7 @@ clientside_callback(ClientsideFunction(namespace="evstate", function_name="follo
     Output(ids.FILTER_DATES, "start_date"),
     Output(ids.FILTER_DATES, "end_date"),
     *[Output(control, "value") for control, _ in MIRRORED],
+    *[Output(store, "data") for store in PARTS],  # each chart panel's part, only where it changed
     Input(ids.FILTER_DATES, "start_date"),
     Input(ids.FILTER_DATES, "end_date"),
     Input(ids.FILTER_BANDS, "value"),
@@ -49,7 +51,7 @@ clientside_callback(ClientsideFunction(namespace="evstate", function_name="follo
     State(ids.VIEW, "data"),
     prevent_initial_call=True,
 )
-@guarded(lambda _alert: (no_update,) * (4 + len(MIRRORED)))  # the panels show their own banners
+@guarded(lambda _alert: (no_update,) * (4 + len(MIRRORED) + len(PARTS)))  # the panels show their own banners
 def update_state(start_date, end_date, bands, locations, operators, boroughs, metric, denominator,
                  granularity, map_mode, _clear, _map_clicks, bar_click, picked, opened, map_click, state, view):
     """Reduce, validate, mirror the result into every control that does not show it yet, and write the link
@@ -62,7 +64,7 @@ def update_state(start_date, end_date, bands, locations, operators, boroughs, me
     old = validated(state)
     new = validated(reduce_state(old, ctx.triggered_id, inputs))
     if new == old:
-        return (no_update,) * (4 + len(MIRRORED))
+        return (no_update,) * (4 + len(MIRRORED) + len(PARTS))
     # An opened link also carries the view: the link is the new state in that view (update_view sets the store).
     view = link_view(search) if ctx.triggered_id == ids.LINK_OPENED else urlstate.clean_view(view or {})
     shown = {ids.FILTER_BANDS: bands, ids.FILTER_LOCATIONS: locations, ids.FILTER_OPERATORS: operators or [],
@@ -71,4 +73,5 @@ def update_state(start_date, end_date, bands, locations, operators, boroughs, me
     return (new, urlstate.to_query(new, view),
             new["from"] if new["from"] != start_date else no_update,
             new["to"] if new["to"] != end_date else no_update,
-            *[new[key] if new[key] != shown[control] else no_update for control, key in MIRRORED])
+            *[new[key] if new[key] != shown[control] else no_update for control, key in MIRRORED],
+            *[no_update if part is None else part for part in changed_parts(old, new)])

@@ -3,6 +3,10 @@
 # App shell
 CONTEXT = "app-context"  # the part of the state issue 17's panels read (boroughs, track, basis, events)
 STATE = "app-state"  # THE selection state (see callbacks/state.py for its keys)
+# The part of the state each chart panel reads (state/panels.py): written with the state, read by the panel
+STATE_SERIES = "app-state-series"
+STATE_HEATMAP = "app-state-heatmap"
+STATE_BOROUGHS = "app-state-boroughs"  # key figures, choropleth, comparison
 POINTS = "app-points"  # every device, columnar, held in the browser for the map's filter
 ALERT = "app-alert"
 HOSTED_ALERT = "hosted-alert"  # the banner web.errors fills when a callback or the database fails

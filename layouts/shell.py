@@ -15,6 +15,7 @@ from layouts.series_panel import series_panel
 from layouts.share import notice_area, share_bar, share_stores, slide_foot, slide_head
 from layouts.targets_panel import events_toggle, targets_panel
 from layouts.where_next_panel import where_next_panel
+from state.panels import PARTS
 
 
 def shell(ctx: dict) -> html.Div:
@@ -22,6 +23,7 @@ def shell(ctx: dict) -> html.Div:
     state = ctx["state"]
     return html.Div([
         dcc.Store(id=ids.STATE, data=state),
+        *[dcc.Store(id=store, data=part(state)) for store, part in PARTS.items()],
         dcc.Store(id=ids.CONTEXT),
         dcc.Store(id=ids.POINTS, data=ctx["points"]),
         *share_stores(),

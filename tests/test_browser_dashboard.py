@@ -226,6 +226,35 @@ def test_brw006_a_band_toggle_is_five_requests_and_the_link_push_fires_none(dash
     assert duo.get_logs() == []
 
 
+def test_brw010_a_change_a_chart_does_not_show_sends_it_nothing(dashboard):
+    """The denominator: the hour-of-week grid (session starts, never divided) gets no request and keeps its
+    drawing; the map's mode: no chart panel at all (state/panels.py)."""
+    duo = dashboard
+    grid = f"#{ids.SERIES_HEATMAP} .js-plotly-plot"
+    title = "return document.querySelector(arguments[0]).layout.title.text"
+    before = _js(duo, title, grid)
+    duo.driver.execute_script(RECORD_RESPONSES)
+    search = duo.driver.execute_script("return window.location.search")
+    duo.driver.execute_script("window.dash_clientside.set_props(arguments[0], {value: 'per_km2'})",
+                              ids.FILTER_DENOMINATOR)
+    until(lambda: "per_km2" in duo.driver.execute_script("return window.location.search"), timeout=20)
+    until(duo._wait_for_callbacks, timeout=30, poll=0.2)
+    outputs = [c["output"] for c in duo.driver.execute_script("return window.__dashCalls")]
+    assert outputs[0].startswith(f"..{ids.STATE}.data") and len(outputs) == 4, outputs  # state, overview, series, compare
+    assert not [o for o in outputs if ids.SERIES_HEATMAP in o], outputs
+    assert any(ids.COMPARE_GRAPH in o for o in outputs) and any(ids.SERIES_GRAPH + "." in o for o in outputs)
+    assert _js(duo, title, grid) == before
+    duo.driver.execute_script("window.__dashCalls = []")
+    search = duo.driver.execute_script("return window.location.search")
+    duo.driver.execute_script("window.dash_clientside.set_props(arguments[0], {value: 'live'})", ids.MAP_MODE)
+    until(lambda: duo.driver.execute_script("return window.location.search") != search, timeout=20)
+    until(duo._wait_for_callbacks, timeout=30, poll=0.2)
+    outputs = [c["output"] for c in duo.driver.execute_script("return window.__dashCalls")]
+    charts = (ids.SERIES_GRAPH, ids.SERIES_HEATMAP, ids.COMPARE_GRAPH, ids.HEADER_SCOPE)
+    assert outputs and not [o for o in outputs if any(f"..{c}." in o for c in charts)], outputs
+    assert duo.get_logs() == []
+
+
 def test_brw007_the_tables_are_built_only_when_their_details_open(dashboard):
     duo = dashboard
     rows = f"#{ids.SERIES_TABLE} tbody tr"
