@@ -211,10 +211,17 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         evseries: {
-            /* The x range a drag across the time series chose, and nothing else: Plotly also reports its own
-               autosize (at load, when a chart is shown or resized), a legend click and a reset, none of which
-               changes the selection, so none of them may cost a request (issue 19). */
-            picked: function (relayout) {
+            /* The x range a drag across the time series chose (a selection, the chart's drag mode, or a zoom from
+               the modebar), and nothing else: Plotly also reports its own autosize (at load, when a chart is shown
+               or resized), a legend click and a reset, none of which changes the selection, so none of them may
+               cost a request (issue 19). */
+            picked: function (selected, relayout) {
+                var trig = (window.dash_clientside.callback_context.triggered || [])[0] || {};
+                var band = selected && selected.range && selected.range.x;
+                if (String(trig.prop_id).indexOf("selectedData") >= 0) {
+                    if (!Array.isArray(band) || band.length !== 2) { return window.dash_clientside.no_update; }
+                    return {"xaxis.range[0]": band[0], "xaxis.range[1]": band[1]};
+                }
                 var r = relayout || {}, lo = r["xaxis.range[0]"], hi = r["xaxis.range[1]"];
                 if (lo === undefined && Array.isArray(r["xaxis.range"])) { lo = r["xaxis.range"][0]; hi = r["xaxis.range"][1]; }
                 if (lo === undefined || hi === undefined) { return window.dash_clientside.no_update; }

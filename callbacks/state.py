@@ -11,11 +11,12 @@ from state import urlstate
 from state.panels import PARTS, changed_parts
 from state.reducers import MIRRORED, link_view, opened_query, reduce_state
 
-# A drag across the time series reaches the state as its x range; Plotly's other relayouts (autosize at load, a
-# legend click) stop in the browser (assets/charts.js) instead of sending update_state a request for nothing.
+# A drag across the time series (a selection, or a zoom chosen from the modebar) reaches the state as its x range;
+# Plotly's other relayouts (autosize at load, a legend click) stop in the browser (assets/charts.js) instead of
+# sending update_state a request for nothing.
 clientside_callback(ClientsideFunction(namespace="evseries", function_name="picked"),
-                    Output(ids.SERIES_PICKED, "data"), Input(ids.SERIES_GRAPH, "relayoutData"),
-                    prevent_initial_call=True)
+                    Output(ids.SERIES_PICKED, "data"), Input(ids.SERIES_GRAPH, "selectedData"),
+                    Input(ids.SERIES_GRAPH, "relayoutData"), prevent_initial_call=True)
 # What follows a state or link change in the browser, in one callback (assets/follow.js): the context panels'
 # keys, the live-status gates and the address bar's link.
 clientside_callback(ClientsideFunction(namespace="evstate", function_name="follow"),

@@ -49,7 +49,10 @@ def time_series(frame: pd.DataFrame, names: dict[str, str], *, title: str, y_tit
                                  marker=dict(color="#777", size=10, symbol="diamond-open", line=dict(width=2))))
     marks, marks_layout = event_layer(events)
     # Legend pinned to the bottom of the figure, below two-line date ticks, whatever the height.
-    return figure(traces + marks, title=title, subtitle=subtitle, height=SERIES_HEIGHT, dragmode="zoom", hovermode="x unified",
+    # A drag selects a period (a band across the chart, handed to the state: assets/charts.js evseries.picked) rather
+    # than zooming: the chart is drawn once, with the new period, not zoomed first and drawn again (issue 19).
+    return figure(traces + marks, title=title, subtitle=subtitle, height=SERIES_HEIGHT, dragmode="select",
+                  selectdirection="h", hovermode="x unified",
                        margin=dict(b=96), legend=dict(yref="container", y=0.01, yanchor="bottom"),
                        yaxis=dict(title=dict(text=y_title), fixedrange=True, rangemode="tozero"), **marks_layout)
 
